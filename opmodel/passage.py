@@ -1,0 +1,91 @@
+"""The unit everything cites: a passage of one document, with its document's currency.
+
+Ingest produces passages, the index stores them in Chroma (text as the document, the rest
+as flat metadata), retrieval and the answer composer read them back unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Optional
+
+STATUSES = ("current", "superseded", "historical")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Passage:
+    source: str  # file name within the corpus folder, e.g. "001_f5b8b55b8638404c.txt"
+    text: str  # verbatim from the document, whitespace normalised
+    ordinal: int  # position of the passage within its document, from 0
+    title: str
+    status: str  # one of STATUSES
+    published: Optional[str] = None  # ISO date or year-month as precise as the source allows
+    page: Optional[int] = None  # 1-based PDF page of the passage's start
+    section: Optional[str] = None  # heading path, "Definitions > Clinical system"
+    sentences: tuple[tuple[int, int], ...] = ()  # [start, end) offsets of each sentence in text
+    status_note: Optional[str] = None  # why the status, e.g. "NHS Commissioning Board is now NHS England"
+    doc_hash: str = ""  # hash of the whole source file, to detect changed documents
+    id: str = field(default="")
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if not self.text.strip():
+            raise ValueError(f"passage {self.ordinal} of {self.source} has no text")
+        if not self.id:
+            key = f"{self.source}\x1f{self.ordinal}\x1f{self.section}\x1f{self.page}\x1f{self.text}"
+            object.__setattr__(self, "id", content_hash(key))
+
+    def embedding_text(self) -> str:
+        """What the embedder sees: the section path gives short passages their context."""
+        return f"{self.section}: {self.text}" if self.section else self.text
+
+    @property
+    def embedding_key(self) -> str:
+        """Two passages with the same embedding text share one embedding."""
+        return content_hash(self.embedding_text())
+
+    def sentence_texts(self) -> list[str]:
+        if not self.sentences:
+            return [self.text]
+        return [self.text[a:b] for a, b in self.sentences]
+
+    def to_metadata(self) -> dict:
+        """Flat scalars only: Chroma rejects None and nested values."""
+        meta = {
+            "source": self.source,
+            "ordinal": self.ordinal,
+            "title": self.title,
+            "status": self.status,
+            "published": self.published,
+            "page": self.page,
+            "section": self.section,
+            "sentences": json.dumps(self.sentences),
+            "status_note": self.status_note,
+            "doc_hash": self.doc_hash,
+            "embedding_key": self.embedding_key,
+        }
+        return {k: v for k, v in meta.items() if v is not None}
+
+    @classmethod
+    def from_record(cls, id: str, text: str, meta: dict) -> "Passage":
+        return cls(
+            id=id,
+            source=meta["source"],
+            text=text,
+            ordinal=int(meta["ordinal"]),
+            title=meta["title"],
+            status=meta["status"],
+            published=meta.get("published"),
+            page=meta.get("page"),
+            section=meta.get("section"),
+            sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
+            status_note=meta.get("status_note"),
+            doc_hash=meta.get("doc_hash", ""),
+        )

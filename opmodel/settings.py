@@ -1,0 +1,68 @@
+"""One typed settings object, read from ``OPMODEL_*`` environment variables and ``.env``.
+
+Keyword arguments win over the environment, so tests and the CLI can override any field:
+``Settings(index_dir=tmp)``. Slack's own variable names (``SLACK_BOT_TOKEN`` ...) are read
+unprefixed because that is what Slack's docs and every Bolt sample tell admins to set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from opmodel.errors import ConfigError
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OPMODEL_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents.")
+    index_dir: Path = Field(
+        Path(".opmodel/index"),
+        validation_alias=AliasChoices("OPMODEL_INDEX", "OPMODEL_INDEX_DIR", "index_dir"),
+        description="Embedded Chroma folder (ignored when chroma_url is set).",
+    )
+    chroma_url: Optional[str] = Field(None, description="http://host:port of a `chroma run` server.")
+    chroma_token: Optional[str] = Field(None, description="Token for a Chroma server with auth.")
+    collection: str = Field("opmodel", description="Name prefix of the Chroma collections.")
+    top_k: int = Field(5, description="Passages cited at most.")
+    feedback_db: Path = Field(Path(".opmodel/feedback.sqlite3"))
+    log_level: str = Field("INFO")
+
+    slack_bot_token: Optional[str] = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_app_token: Optional[str] = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
+    slack_signing_secret: Optional[str] = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
+    slack_api_url: Optional[str] = Field(None, validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"))
+
+    def __init__(self, **kwargs):
+        try:
+            super().__init__(**kwargs)
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            raise ConfigError(f"invalid setting: {exc}") from exc
+
+    @field_validator("top_k")
+    @classmethod
+    def _top_k_range(cls, value: int) -> int:
+        if not 1 <= value <= 20:
+            raise ValueError(f"top_k must be between 1 and 20, got {value}")
+        return value
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _url_scheme(cls, value: Optional[str]) -> Optional[str]:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"chroma_url must start with http:// or https://, got {value!r}")
+        return value or None
+
+    @property
+    def uses_server(self) -> bool:
+        return self.chroma_url is not None
