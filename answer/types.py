@@ -1,0 +1,51 @@
+"""What the answering core returns to every caller: the CLI, the Slack bot and the eval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from opmodel.passage import Passage
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int  # the marker number used in the answer text, [n]
+    passage: Passage
+    score: float
+
+    def to_json(self) -> dict:
+        p = self.passage
+        return {
+            "n": self.n,
+            "source": p.source,
+            "title": p.title,
+            "published": p.published,
+            "status": p.status,
+            "page": p.page,
+            "section": p.section,
+            "text": p.text,
+            "score": round(float(self.score), 4),
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str  # the direct answer, every statement marked [n]
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)  # rank order, at most 5
+    currency_notes: list[str] = field(default_factory=list)  # "this 2018 text says CCG; now ICB"
+    reason: Optional[str] = None  # when abstained: "out_of_scope" or "weak_evidence"
+    suggestions: list[str] = field(default_factory=list)  # how to rephrase, nearest topics
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict:
+        """The `opmodel ask --json` contract (one object per line)."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "elapsed_ms": round(self.elapsed_ms, 2),
+        }

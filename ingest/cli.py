@@ -1,0 +1,5 @@
+"""Sub-commands owned by the `ingest` package (placeholder until implemented)."""
+
+
+def register(sub) -> None:
+    pass

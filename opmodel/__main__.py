@@ -1,0 +1,5 @@
+import sys
+
+from opmodel.cli import main
+
+sys.exit(main())

@@ -1,0 +1,85 @@
+"""`opmodel`: the one front door, for people and for CI.
+
+Each package owns its sub-commands (``ingest.cli``, ``answer.cli``, ``eval.cli``, ``bot.cli``,
+``bench.cli``) and registers them here. This module is the edge where errors become one line of
+text and an exit code: nothing below it prints a traceback at a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+EPILOG = """\
+quick start:
+  opmodel ingest                       index the documents in corpus/
+  opmodel ask "Who pays for the practice phone system?"
+  opmodel chat                         ask follow-up questions interactively
+  opmodel sources                      what is indexed, with dates and status
+  opmodel eval                         run the known Q&A pairs and print the scores
+  opmodel slack                        run the Slack bot (Socket Mode)
+
+settings come from OPMODEL_* environment variables or a .env file, e.g.
+  OPMODEL_INDEX=.opmodel/index         where the embedded index lives
+  OPMODEL_CHROMA_URL=http://host:8000  use a `chroma run` server instead
+"""
+
+EXIT_USER_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from answer import cli as answer_cli
+    from bench import cli as bench_cli
+    from bot import cli as bot_cli
+    from eval import cli as eval_cli
+    from ingest import cli as ingest_cli
+
+    parser = argparse.ArgumentParser(
+        prog="opmodel",
+        description="Answers questions about the NHS England GP IT operating model, quoting the passages it rests on.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (ingest_cli, answer_cli, eval_cli, bot_cli, bench_cli):
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from opmodel.errors import OpmodelError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        return int(args.handler(args) or 0)
+    except OpmodelError as exc:
+        print(f"opmodel: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("opmodel: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # last resort: one line, the details only with --verbose
+        logging.getLogger("opmodel").debug("unexpected error", exc_info=True)
+        print(f"opmodel: unexpected {exc.__class__.__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
