@@ -1,0 +1,101 @@
+"""Okapi BM25 over passages, with the tokeniser the rest of the answering core shares.
+
+Tokens are lower-case words with light suffix stripping, so "funded", "funding" and "funds"
+meet; stopwords go. Adjacent word pairs are indexed too ("lot_2", "registration_authority"),
+so an exact phrase outranks the same words scattered through a passage.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Iterable, Mapping, Sequence
+
+_WORD = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
+
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being below between both
+    but by can could did do does doing done down during each either else etc even ever every few for from further
+    had has have having he her here hers him his how i if in into is it its itself just let me more most much must
+    my need needs no nor not now of off on once only or other our ours out over own per please same shall she should
+    so some such than that the their theirs them then there these they this those through thus to too under until
+    up upon us very via was we were what whatever when where whether which while who whom whose why will with
+    within without would yes yet you your yours eg ie e g i e""".split()
+)
+
+
+def stem(word: str) -> str:
+    """Suffix stripping light enough to keep acronyms and numbers intact."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # planned -> plan, running -> run
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # provide / provided / providing all become "provid"
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Stemmed content words in order."""
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+def tokens(text: str) -> list[str]:
+    """Content words plus adjacent pairs ("lot_2"): what BM25 indexes and queries with."""
+    ws = words(text)
+    return ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:])]
+
+
+class BM25:
+    """Okapi BM25 (k1, b) over pre-tokenised documents; queries are weighted terms."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
+        if k1 < 0 or not 0 <= b <= 1:
+            raise ValueError(f"need k1 >= 0 and 0 <= b <= 1, got k1={k1}, b={b}")
+        self.k1, self.b = k1, b
+        self._tf = [Counter(doc) for doc in documents]
+        self._len = [len(doc) for doc in documents]
+        self._avg = (sum(self._len) / len(self._len)) if self._len else 0.0
+        df: Counter = Counter()
+        for tf in self._tf:
+            df.update(tf.keys())
+        n = len(self._tf)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._postings: dict[str, list[int]] = {}
+        for i, tf in enumerate(self._tf):
+            for t in tf:
+                self._postings.setdefault(t, []).append(i)
+
+    def __len__(self) -> int:
+        return len(self._tf)
+
+    def vocabulary(self) -> Iterable[str]:
+        return self.idf.keys()
+
+    def scores(self, query: Mapping[str, float]) -> dict[int, float]:
+        """Document number -> score, for documents sharing at least one term with the query."""
+        out: dict[int, float] = {}
+        for term, weight in query.items():
+            idf = self.idf.get(term)
+            if idf is None or weight <= 0:
+                continue
+            for i in self._postings[term]:
+                tf = self._tf[i][term]
+                norm = self.k1 * (1 - self.b + self.b * self._len[i] / self._avg)
+                out[i] = out.get(i, 0.0) + weight * idf * tf * (self.k1 + 1) / (tf + norm)
+        return out
+
+    def top(self, query: Mapping[str, float], k: int) -> list[tuple[int, float]]:
+        ranked = sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:k]

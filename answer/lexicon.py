@@ -1,0 +1,228 @@
+"""General NHS GP IT domain knowledge: acronyms, organisational lineage and the everyday words
+practice staff use for the documents' terms.
+
+Everything here is knowledge of the domain, true for any question and any document about
+NHS GP IT. Retrieval uses it to expand questions on both the lexical and the dense side;
+the answer uses the lineage to warn when quoted text names a body that no longer exists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+# Acronym -> expansions as written in NHS documents. Keys are lower case.
+ACRONYMS: dict[str, tuple[str, ...]] = {
+    "icb": ("integrated care board",),
+    "ics": ("integrated care system",),
+    "ccg": ("clinical commissioning group",),
+    "pct": ("primary care trust",),
+    "sha": ("strategic health authority",),
+    "nhscb": ("nhs commissioning board",),
+    "nhse": ("nhs england",),
+    "nhsei": ("nhs england and nhs improvement",),
+    "nhsx": ("nhs digital", "nhs england"),
+    "csu": ("commissioning support unit",),
+    "gpsoc": ("gp systems of choice",),
+    "ra": ("registration authority",),
+    "dspt": ("data security and protection toolkit",),
+    "igt": ("information governance toolkit", "ig toolkit"),
+    "ig": ("information governance",),
+    "hscn": ("health and social care network",),
+    "n3": ("new national network",),
+    "eps": ("electronic prescription service", "electronic prescriptions service"),
+    "des": ("directed enhanced service",),
+    "pcn": ("primary care network",),
+    "gms": ("general medical services",),
+    "pms": ("personal medical services",),
+    "apms": ("alternative provider medical services",),
+    "lmc": ("local medical committee",),
+    "gpc": ("general practitioners committee",),
+    "dcs": ("digital care services",),
+    "fmd": ("falsified medicines directive",),
+    "im&t": ("information management and technology",),
+    "npfit": ("national programme for it",),
+    "scr": ("summary care record",),
+    "ods": ("organisations data service",),
+    "epr": ("electronic patient record",),
+    "ehr": ("electronic health record",),
+    "hssf": ("health systems support framework", "health and social care framework"),
+    "dfocvc": ("digital first online consultation and video consultation",),
+    "gdpr": ("general data protection regulation",),
+    "rfa": ("requirements for accreditation",),
+    "foi": ("freedom of information",),
+    "dpa": ("data protection act",),
+    "it": ("information technology",),
+    "gp": ("general practice", "general practitioner"),
+    "ooh": ("out of hours",),
+    "ip": ("internet protocol",),
+    "api": ("application programming interface",),
+}
+
+# Spellings people type for the same acronym.
+ACRONYM_ALIASES = {"nhs cb": "nhscb", "nhs e": "nhse", "nhs ei": "nhsei", "ig toolkit": "igt", "imt": "im&t"}
+
+
+@dataclass(frozen=True)
+class Succession:
+    """One body, agreement or service that was replaced by another."""
+
+    old: tuple[str, ...]  # the names a document may use, lower case; the first is the full name
+    new_terms: tuple[str, ...]  # the names of the successor(s), lower case
+    note: str  # what a reader of old text should be told
+
+
+LINEAGE: tuple[Succession, ...] = (
+    Succession(("ccg-practice agreement",), ("icb-practice agreement",),
+               "The CCG-Practice Agreement is now the ICB-Practice Agreement (ICBs replaced CCGs in July 2022)."),
+    Succession(("primary care trust", "pct"), ("clinical commissioning group", "ccg", "integrated care board", "icb"),
+               "Primary care trusts (PCTs) were abolished in March 2013; their role passed to Clinical Commissioning "
+               "Groups (CCGs) and NHS England, and CCGs were replaced by Integrated Care Boards (ICBs) in July 2022."),
+    Succession(("clinical commissioning group", "ccg"), ("integrated care board", "icb"),
+               "CCGs were replaced by Integrated Care Boards (ICBs) in July 2022."),
+    Succession(("strategic health authority", "sha"), ("nhs england",),
+               "Strategic health authorities (SHAs) were abolished in March 2013."),
+    Succession(("nhs commissioning board", "nhs cb", "nhscb"), ("nhs england", "nhse"),
+               "The NHS Commissioning Board is now NHS England (renamed in 2013)."),
+    Succession(("nhs england area team", "area team"), ("nhs england",),
+               "NHS England's area teams were merged into regional teams in 2015."),
+    Succession(("gp systems of choice", "gpsoc"), ("gp it futures",),
+               "GP Systems of Choice (GPSoC) expired in December 2018 and was replaced by GP IT Futures (2019), "
+               "now part of the Digital Care Services Catalogue."),
+    Succession(("information governance toolkit", "ig toolkit", "igt"), ("data security and protection toolkit", "dspt"),
+               "The IG Toolkit was replaced by the Data Security and Protection Toolkit (DSPT) in 2018."),
+    Succession(("n3",), ("health and social care network", "hscn"),
+               "The N3 network was replaced by the Health and Social Care Network (HSCN)."),
+)
+
+# Words practice staff use for the documents' vocabulary. Each group is a set of equivalents.
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("phone", "phones", "telephone", "telephony", "telephones", "voip", "ip telephony"),
+    ("pc", "pcs", "computer", "computers", "desktop", "desktops", "hardware", "equipment", "device", "devices", "laptop"),
+    ("pay", "pays", "paid", "fund", "funds", "funded", "funding", "foot the bill", "cost", "costs", "budget", "money", "foots the bill", "pick up the bill", "pays for",
+     "finance", "financial"),
+    ("supplier", "suppliers", "provider", "providers", "vendor", "company"),
+    ("replace", "replacement", "refresh", "upgrade", "renew"),
+    ("buy", "buys", "purchase", "purchasing", "procure", "procurement", "procured", "order", "commission"),
+    ("responsible", "responsibility", "responsibilities", "accountable", "accountability", "in charge", "job"),
+    ("surgery", "surgeries", "practice", "practices", "general practice"),
+    ("doctor", "doctors", "gp", "gps", "general practitioner", "clinician", "clinicians"),
+    ("patient record", "patient records", "medical record", "medical records", "health record", "health records"),
+    ("clinical system", "clinical systems", "gp system", "gp systems", "clinical software", "emis", "systmone"),
+    ("login", "log in", "access", "password", "smartcard", "smartcards", "smart card"),
+    ("network", "internet", "connection", "connectivity", "link", "broadband"),
+    ("email", "e-mail", "nhsmail", "nhs mail", "mail"),
+    ("prescription", "prescriptions", "prescribing", "repeat"),
+    ("online", "on line", "web", "website", "digital"),
+    ("security", "cyber", "secure", "data security"),
+    ("rules", "regulation", "regulations", "law", "legislation"),
+    ("excluded", "out of scope", "not covered", "outside"),
+    ("appointments", "appointment", "booking", "e-booking"),
+    ("dispensing", "dispense", "pharmacy", "pharmaceutical"),
+    ("covid", "covid-19", "pandemic", "coronavirus"),
+    ("help", "support", "advice", "guidance"),
+    ("printer", "printers", "copier", "copiers", "multi-function copiers"),
+    ("document", "operating model", "guidance", "framework"),
+)
+
+# Acronyms that are also English words count only when written in capitals ("who funds it?").
+CASE_SENSITIVE = {"it", "ra", "ig", "ip", "des", "ods", "ics", "sha", "pms", "dpa", "api"}
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    """Whole words, with an optional plural s ("CCGs"); capitals only for ambiguous acronyms."""
+    plural = "s?" if len(phrase) > 2 and not phrase.endswith("s") else ""
+    body = r"(?<![A-Za-z0-9])" + re.escape(phrase) + plural + r"(?![A-Za-z0-9])"
+    if phrase in CASE_SENSITIVE:
+        return re.compile(body.replace(re.escape(phrase), re.escape(phrase.upper())))
+    return re.compile(body, re.IGNORECASE)
+
+
+def _build_synonyms() -> dict[str, tuple[str, ...]]:
+    table: dict[str, set[str]] = {}
+    for group in SYNONYM_GROUPS:
+        for term in group:
+            table.setdefault(term, set()).update(t for t in group if t != term)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
+SYNONYMS = _build_synonyms()
+_PHRASES = sorted(
+    set(ACRONYMS) | set(ACRONYM_ALIASES) | set(SYNONYMS) | {e for v in ACRONYMS.values() for e in v},
+    key=len,
+    reverse=True,
+)
+_PATTERNS = [(p, _phrase_pattern(p)) for p in _PHRASES]
+_EXPANSION_TO_ACRONYM = {e: a for a, exps in ACRONYMS.items() for e in exps}
+
+
+def normalise(text: str) -> str:
+    """Curly quotes and runs of whitespace made plain; case kept (some acronyms need it)."""
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip()
+
+
+def find_terms(text: str) -> list[str]:
+    """The lexicon's phrases present in text (lower case), longest first, without overlaps."""
+    plain = normalise(text)
+    taken = [False] * len(plain)
+    found = []
+    for phrase, pattern in _PATTERNS:
+        for m in pattern.finditer(plain):
+            if not any(taken[m.start() : m.end()]):
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+                found.append(phrase)
+    return found
+
+
+# How much an expansion counts next to the user's own words.
+SAME_THING = 0.9  # acronym <-> its expansion
+LINEAGE_NAME = 0.7  # an older or newer name of the same role
+SYNONYM = 0.5  # everyday word for a document's term
+
+
+def related_terms(term: str) -> dict[str, float]:
+    """Equivalent names for a lexicon term, each with how strongly it stands for the term."""
+    key = ACRONYM_ALIASES.get(term, term)
+    out: dict[str, float] = {}
+
+    def add(names: Iterable[str], weight: float) -> None:
+        for name in names:
+            if name != term:
+                out[name] = max(out.get(name, 0.0), weight)
+
+    if key in ACRONYMS:
+        add([key, *ACRONYMS[key]], SAME_THING)
+    if key in _EXPANSION_TO_ACRONYM:
+        acronym = _EXPANSION_TO_ACRONYM[key]
+        add([acronym, *ACRONYMS[acronym]], SAME_THING)
+    names = {key, *out}
+    for s in LINEAGE:
+        if names & set(s.old) or names & set(s.new_terms):
+            add([*s.old, *s.new_terms], LINEAGE_NAME)
+    add(SYNONYMS.get(key, ()), SYNONYM)
+    return out
+
+
+def expansions(text: str) -> dict[str, float]:
+    """Related terms for every lexicon term found in text (terms already present left out)."""
+    present = find_terms(text)
+    out: dict[str, float] = {}
+    for term in present:
+        for name, weight in related_terms(term).items():
+            if name not in present:
+                out[name] = max(out.get(name, 0.0), weight)
+    return out
+
+
+def successions_in(text: str) -> list[Succession]:
+    """Bodies named in text that have since been replaced (each reported once)."""
+    plain = normalise(text)
+    found = []
+    for s in LINEAGE:
+        if any(_phrase_pattern(name).search(plain) for name in s.old):
+            if s.old[0] == "clinical commissioning group" and _phrase_pattern("ccg-practice agreement").search(plain):
+                if not re.search(r"(?<![a-z0-9])ccgs?(?![a-z0-9-])|clinical commissioning group", plain, re.I):
+                    continue  # only the agreement is named; its own note covers it
+            found.append(s)
+    return found
