@@ -25,3 +25,17 @@ def build_query(question: str) -> Query:
     names = [p for p, w in related.items() if w > lexicon.SYNONYM]
     dense = f"{question} ({'; '.join(names)})" if names else question
     return Query(question=question, dense_text=dense, terms=terms, own_terms=frozenset(own))
+
+
+def with_context(query: Query, context: Query, weight: float = 0.6) -> Query:
+    """A follow-up's query with the earlier question's subject merged in at a lower weight,
+    so the new words ("what about for PCNs?") lead and the old ones fill in the subject."""
+    terms = dict(query.terms)
+    for term, w in context.terms.items():
+        terms[term] = max(terms.get(term, 0.0), w * weight)
+    return Query(
+        question=f"{context.question} {query.question}",
+        dense_text=f"{context.dense_text} {query.dense_text}",
+        terms=terms,
+        own_terms=query.own_terms | context.own_terms,
+    )

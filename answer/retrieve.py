@@ -68,6 +68,13 @@ def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
     return fused
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    hits: list[Hit]  # best first
+    corpus: Corpus  # the version searched, for its vocabulary and term weights
+    best_dense: float  # cosine of the nearest passage, whatever its fused rank
+
+
 class Retriever:
     """Thread-safe: the lexical corpus is swapped whole under a lock, readers keep their copy."""
 
@@ -89,7 +96,7 @@ class Retriever:
     def embed(self, query: Query) -> np.ndarray:
         return self.index.embedder.embed([query.dense_text])[0]
 
-    def search(self, query: Query, k: int = 10, vector: Optional[np.ndarray] = None) -> list[Hit]:
+    def search(self, query: Query, k: int = 10, vector: Optional[np.ndarray] = None) -> "Retrieval":
         snap = self.index.snapshot()
         corpus = self.corpus(snap)
         vector = self.embed(query) if vector is None else vector
@@ -109,7 +116,8 @@ class Retriever:
             if passage.status == "current":
                 fused[pid] += CURRENT_EDITION_BONUS / (RRF_K + 1)
         ranked = sorted(fused, key=lambda pid: -fused[pid])[:k]
-        return [
+        hits = [
             Hit(by_id[pid], fused[pid], cosine.get(pid, 0.0), bm.get(pid, 0.0), dense_rank.get(pid), lexical_rank.get(pid))
             for pid in ranked
         ]
+        return Retrieval(hits=hits, corpus=corpus, best_dense=dense[0][1] if dense else 0.0)

@@ -1,0 +1,39 @@
+"""Currency warnings: tell the reader when a quote rests on old guidance or names a body
+that no longer exists, with the date and the body that does the job now."""
+
+from __future__ import annotations
+
+from answer import lexicon
+from opmodel.passage import Passage
+
+
+def year(published: str | None) -> str | None:
+    return published[:4] if published and published[:4].isdigit() else None
+
+
+def passage_note(markers: list[int], passage: Passage) -> str | None:
+    """'[2] is from a 2018 document, now superseded: “<title>”.' for anything not current."""
+    if passage.status == "current":
+        return None
+    when = year(passage.published)
+    dated = f"a {when} document" if when else "an undated document"
+    cited = " and ".join(f"[{n}]" for n in markers)
+    verb = "are" if len(markers) > 1 else "is"
+    return f"{cited} {verb} from {dated}, now {passage.status}: “{passage.title}”."
+
+
+def currency_notes(quoted: list[tuple[int, Passage, str]]) -> list[str]:
+    """Notes for quoted (marker, passage, quoted text) triples, each said once."""
+    by_source: dict[str, tuple[Passage, list[int]]] = {}
+    for n, passage, _ in quoted:
+        markers = by_source.setdefault(passage.source, (passage, []))[1]
+        if n not in markers:
+            markers.append(n)
+    notes = [passage_note(markers, passage) for passage, markers in by_source.values()]
+    for _, _, text in quoted:
+        notes += [s.note for s in lexicon.successions_in(text)]
+    unique: list[str] = []
+    for note in notes:
+        if note and note not in unique:
+            unique.append(note)
+    return unique

@@ -1,0 +1,95 @@
+"""The answering core that the CLI, the Slack bot and the eval all call the same way:
+
+    assistant = Assistant.from_settings(Settings())
+    answer = assistant.ask("Who pays for the practice phone system?", history=[...])
+
+retrieve (hybrid dense + BM25) -> judge scope -> compose a quoted answer or decline.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Optional, Sequence
+
+from answer import compose, conversation, scope
+from answer.retrieve import Retriever
+from answer.types import Answer, Citation
+from opmodel.errors import QuestionError
+from opmodel.index import Index, open_index
+from opmodel.settings import MAX_QUESTION_CHARS, Settings
+
+CANDIDATES = 10  # hits fused and read before the top_k are cited
+NEAREST_WHEN_DECLINING = 3
+
+REPHRASE_TIP = (
+    "Try naming the service or system (for example clinical system, telephony, Registration Authority, "
+    "smartcards, IT equipment) and the body you mean (practice, ICB/CCG, NHS England)."
+)
+
+
+def validate_question(text: object) -> str:
+    """The question stripped of surrounding whitespace, or QuestionError saying what is wrong."""
+    if not isinstance(text, str):
+        raise QuestionError(f"the question must be text, got {type(text).__name__}")
+    stripped = text.strip()
+    if not stripped:
+        raise QuestionError("the question is empty: type a question, e.g. \"Who pays for the practice phone system?\"")
+    if len(stripped) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(stripped):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Ask about one thing at a time."
+        )
+    return stripped
+
+
+def _decline_text(reason: str, nearest: list[Citation]) -> str:
+    if reason == "out_of_scope":
+        head = (
+            "I can't answer that from these documents: they cover how GP IT and digital services are "
+            "provided, funded and managed for general practice in England, and this question is outside that."
+        )
+    else:
+        head = "The documents don't answer this clearly enough for me to quote an answer."
+    lines = [head]
+    if nearest:
+        places = "; ".join(
+            f"[{c.n}] {c.passage.section or c.passage.title}" for c in nearest
+        )
+        lines.append(f"Closest passages: {places}.")
+    lines.append(REPHRASE_TIP)
+    return "\n".join(lines)
+
+
+class Assistant:
+    def __init__(self, index: Index, settings: Optional[Settings] = None):
+        self.index = index
+        self.settings = settings or Settings()
+        self.retriever = Retriever(index)
+
+    @classmethod
+    def from_settings(cls, settings: Optional[Settings] = None) -> "Assistant":
+        settings = settings or Settings()
+        return cls(open_index(settings), settings)
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        started = time.perf_counter()
+        question = validate_question(question)
+        earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()]
+        query = conversation.contextual_query(question, earlier)
+        retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k))
+        verdict = scope.judge(query.question, retrieval)
+        if verdict.answerable:
+            text, cites, notes = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
+            answer = Answer(question=question, text=text, abstained=False, citations=cites, currency_notes=notes)
+        else:
+            nearest = compose.citations(retrieval.hits, min(NEAREST_WHEN_DECLINING, self.settings.top_k))
+            answer = Answer(
+                question=question,
+                text=_decline_text(verdict.reason, nearest),
+                abstained=True,
+                citations=nearest,
+                reason=verdict.reason,
+                suggestions=[REPHRASE_TIP],
+            )
+        answer.elapsed_ms = (time.perf_counter() - started) * 1000
+        return answer
