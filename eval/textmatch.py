@@ -3,7 +3,8 @@
 Two strengths of normalisation:
 
 * ``normalise_whitespace`` is what "verbatim" means here (the corpus contract: passage text is
-  verbatim from the document with whitespace normalised). Citation validity and the check that
+  verbatim from the document with whitespace normalised; invisible soft hyphens and zero-width
+  spaces count as whitespace, as the ingest treats them). Citation validity and the check that
   every evidence quote is really in the corpus use it.
 * ``normalise_loose`` is for finding an evidence quote inside a cited passage or an answer:
   whitespace collapsed, curly quotes and dashes folded to ASCII, Unicode compatibility forms
@@ -23,11 +24,13 @@ _FOLD = str.maketrans({
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
 })
 _MARKER = re.compile(r"\[\d+\]")
+# Invisible characters the ingest drops as whitespace (soft hyphen, zero-width spaces, BOM).
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 TEXT_SUFFIXES = (".txt", ".md")
 
 
 def normalise_whitespace(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def normalise_loose(text: str) -> str:

@@ -1,0 +1,72 @@
+"""The bars in eval/thresholds.yaml and the check of a run's metrics against them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from opmodel.errors import OpmodelError
+
+DEFAULT_THRESHOLDS_FILE = Path(__file__).with_name("thresholds.yaml")
+
+
+class ThresholdsError(OpmodelError):
+    """The thresholds file cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Threshold:
+    metric: str
+    minimum: Optional[float] = None
+    maximum: Optional[float] = None
+
+    def __post_init__(self):
+        if (self.minimum is None) == (self.maximum is None):
+            raise ThresholdsError(f"threshold {self.metric}: give exactly one of min or max")
+
+    def describe(self) -> str:
+        return f">= {self.minimum:.2f}" if self.minimum is not None else f"<= {self.maximum:.2f}"
+
+    def met_by(self, value: Optional[float]) -> Optional[bool]:
+        """None when there is nothing to measure (e.g. no out-of-scope pairs in the run)."""
+        if value is None:
+            return None
+        # Rates are fractions of small counts: compare with a tolerance for float noise only.
+        if self.minimum is not None:
+            return value >= self.minimum - 1e-9
+        return value <= self.maximum + 1e-9
+
+
+def load_thresholds(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] = None) -> list[Threshold]:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ThresholdsError(f"cannot read the thresholds file {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ThresholdsError(f"the thresholds file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or not raw:
+        raise ThresholdsError(f"the thresholds file {path} must map metric names to {{min: x}} or {{max: x}}")
+    thresholds = []
+    for metric, bound in raw.items():
+        if known is not None and metric not in known:
+            raise ThresholdsError(f"{path}: unknown metric {metric!r}; known: {', '.join(sorted(known))}")
+        if not isinstance(bound, dict) or set(bound) - {"min", "max"}:
+            raise ThresholdsError(f"{path}: {metric} must be {{min: x}} or {{max: x}}, got {bound!r}")
+        if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in bound.values()):
+            raise ThresholdsError(f"{path}: {metric} bounds must be numbers from 0 to 1, got {bound!r}")
+        thresholds.append(Threshold(metric, minimum=bound.get("min"), maximum=bound.get("max")))
+    return thresholds
+
+
+def missed(thresholds: list[Threshold], metrics: dict, label: str = "") -> list[str]:
+    """One line per missed bar, e.g. "test: hit_at_1 = 0.874, needs >= 0.90"."""
+    prefix = f"{label}: " if label else ""
+    return [
+        f"{prefix}{t.metric} = {metrics.get(t.metric):.3f}, needs {t.describe()}"
+        for t in thresholds
+        if t.met_by(metrics.get(t.metric)) is False
+    ]
