@@ -1,5 +1,116 @@
-"""Sub-commands owned by the `ingest` package (placeholder until implemented)."""
+"""`opmodel ingest`: index documents, then say plainly what changed."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+DESCRIPTION = """\
+Index documents so `opmodel ask` can quote them. Reads .txt, .md and .pdf files, cuts them
+into passages a reader would want quoted (a definition, a list with the sentence that
+introduces it, a paragraph), and stores them with their document's title, date and status
+(from metadata.yaml in the corpus folder).
+
+Only what changed is re-read: unchanged files are skipped, changed files replace their
+passages, files deleted from a folder you name disappear from the index. A file that cannot
+be read (corrupt or password-protected PDF, scanned PDF without text, non-UTF-8 text) is
+reported by name and everything else is still indexed; the exit status is then 1. Until the
+new version is complete, questions are answered from the previous one."""
+
+EPILOG = """\
+examples:
+  opmodel ingest                        index corpus/ (the default folder)
+  opmodel ingest corpus/new-guidance.pdf
+                                        add or refresh one file, keep everything else
+  opmodel ingest --rebuild              re-read and re-embed everything (after a model change)
+  opmodel ingest --quiet                no progress bar, one summary line (for scripts/cron)
+
+describe each new document in corpus/metadata.yaml (title, publisher, published, kind,
+status current|superseded|historical, notes); without an entry it is indexed as
+"historical" under its file name, with a warning.
+
+settings: OPMODEL_CORPUS_DIR (default corpus), OPMODEL_INDEX (default .opmodel/index),
+OPMODEL_CHROMA_URL to write to a `chroma run` server instead."""
 
 
 def register(sub) -> None:
-    pass
+    parser = sub.add_parser(
+        "ingest",
+        help="index documents (default: corpus/) so they can be quoted",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to index (default: the corpus folder)")
+    parser.add_argument("--rebuild", action="store_true", help="re-read and re-embed every document, even unchanged ones")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or per-file lines; problems still go to stderr")
+    parser.set_defaults(handler=handle)
+
+
+class EmbedderOnDemand:
+    """Loads the model (~2 s) only when a passage needs embedding: an unchanged re-ingest never does."""
+
+    def __init__(self):
+        from opmodel.embedding import DIMENSION, MODEL_NAME
+
+        self.name, self.dimension = MODEL_NAME, DIMENSION
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        from opmodel.embedding import default_embedder
+
+        return default_embedder().embed(texts)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from opmodel.index import open_index
+    from opmodel.settings import Settings
+
+    from ingest.pipeline import run_ingest
+
+    if not getattr(args, "verbose", False):
+        # The report below says the same things in plain words; pypdf warns about harmless quirks.
+        logging.getLogger("ingest").setLevel(logging.ERROR)
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
+    started = time.perf_counter()
+    settings = Settings()
+    index = open_index(settings, embedder=EmbedderOnDemand())
+    paths = args.paths or [settings.corpus_dir]
+    report = run_ingest(index, paths, settings.corpus_dir, rebuild=args.rebuild, progress=not args.quiet)
+    print_report(report, paths, time.perf_counter() - started, quiet=args.quiet)
+    return 1 if report.failed else 0
+
+
+def print_report(report, paths: Sequence[Path], seconds: float, quiet: bool = False, out=None) -> None:
+    out = out or sys.stdout
+    where = ", ".join(str(p) for p in paths)
+    counts = (
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
+        f"{len(report.skipped)} unchanged, {len(report.failed)} failed"
+    )
+    print(f"Ingested {where} in {seconds:.1f} s: {counts}.", file=out)
+    if not quiet:
+        for label, names in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
+            for name in names:
+                print(f"  {label:<9} {name}", file=out)
+        if len(report.skipped) > 10:  # a big unchanged corpus is one line, not a screenful
+            print(f"  unchanged {len(report.skipped)} documents", file=out)
+        else:
+            for name in report.skipped:
+                print(f"  unchanged {name}", file=out)
+        print(
+            f"Index: {report.passages} passages from {report.documents} documents; "
+            f"{report.embedded} embeddings computed, {report.passages - report.embedded} reused.",
+            file=out,
+        )
+    for message in report.warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    for source, message in report.failed:
+        print(f"failed: {message}", file=sys.stderr)
+    if report.failed:
+        print("The other files were indexed; fix the failed ones and run `opmodel ingest` again.", file=sys.stderr)

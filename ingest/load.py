@@ -1,0 +1,149 @@
+"""Read a source file into a Document: its paragraphs, list items and headings, in order.
+
+Each Block is one paragraph, list item or heading, whitespace-normalised (see ingest.text),
+with the PDF page it starts on. Lines the source broke in the middle of a sentence are
+joined back, so the chunker sees whole paragraphs whatever the file's line wrapping.
+
+* ``.txt``: one paragraph per line (how web pages and exports usually arrive), except where a
+  line was broken mid-sentence (it ends without punctuation and the next line starts in
+  lower case, or the file is hard-wrapped and the line runs to the wrap width).
+* ``.md``: paragraphs are blank-line separated (CommonMark); ``#`` and underlined headings
+  become headings; list items start new blocks.
+* ``.pdf``: see ingest.pdf.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from opmodel.errors import DocumentError
+
+from ingest.text import ends_clause, is_bullet, normalise_space, starts_lowercase
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_UNDERLINE = re.compile(r"^(=+|-+)\s*$")
+_MD_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str  # whitespace-normalised, never empty
+    page: Optional[int] = None  # 1-based PDF page the block starts on
+    heading_level: int = 0  # > 0 when the source itself marks the block as a heading
+
+    def __post_init__(self):
+        if not self.text:
+            raise ValueError("a block needs text")
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    blocks: tuple[Block, ...]
+
+    def text(self) -> str:
+        """The document as the chunker sees it; every passage is a substring of this."""
+        return "\n".join(block.text for block in self.blocks)
+
+
+def load_document(path: Path, source: str) -> Document:
+    """Raises DocumentError, naming the file, for anything we cannot read as text."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"{source}: unsupported file type {suffix or '(none)'!r}; use {', '.join(SUPPORTED_SUFFIXES)}")
+    if suffix == ".pdf":
+        from ingest.pdf import read_pdf
+
+        blocks = read_pdf(path, source)
+    else:
+        text = read_text(path, source)
+        blocks = markdown_blocks(text) if suffix == ".md" else text_blocks(text)
+    if not blocks:
+        raise DocumentError(f"{source}: the file has no text to index")
+    return Document(source=source, blocks=tuple(blocks))
+
+
+def read_text(path: Path, source: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{source}: cannot read the file ({exc.strerror or exc})") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{source}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+            "save it as UTF-8 and ingest again"
+        ) from exc
+
+
+def text_blocks(text: str) -> list[Block]:
+    lines = [normalise_space(line) for line in text.splitlines()]
+    wrap = _wrap_width([line for line in lines if line])
+    paragraphs: list[str] = []
+    follows_blank = True
+    for line in lines:
+        if not line:
+            follows_blank = True
+            continue
+        if paragraphs and not follows_blank and _continues(paragraphs[-1], line, wrap):
+            paragraphs[-1] = join_lines(paragraphs[-1], line)
+        else:
+            paragraphs.append(line)
+        follows_blank = False
+    return [Block(p) for p in paragraphs]
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    open_paragraph = False
+    for raw in text.splitlines():
+        line = normalise_space(raw)
+        heading = _MD_HEADING.match(line)
+        if not line:
+            open_paragraph = False
+        elif heading and heading.group(2):
+            blocks.append(Block(heading.group(2), heading_level=len(heading.group(1))))
+            open_paragraph = False
+        elif open_paragraph and _MD_UNDERLINE.match(line):
+            # A setext heading: the paragraph line above is underlined with === or ---.
+            blocks[-1] = Block(blocks[-1].text, heading_level=1 if line.startswith("=") else 2)
+            open_paragraph = False
+        elif _MD_RULE.match(line):
+            open_paragraph = False
+        elif open_paragraph and not is_bullet(line):
+            blocks[-1] = Block(join_lines(blocks[-1].text, line))
+        else:
+            blocks.append(Block(line))
+            open_paragraph = True
+    return blocks
+
+
+def join_lines(first: str, second: str) -> str:
+    """A compound split after its hyphen ("multi-" / "function") is joined without a space."""
+    if first.endswith("-") and len(first) > 1 and first[-2].isalpha() and starts_lowercase(second):
+        return first + second
+    return f"{first} {second}"
+
+
+def _continues(previous: str, line: str, wrap: Optional[int]) -> bool:
+    if is_bullet(line) or ends_clause(previous):
+        return False
+    if starts_lowercase(line):
+        return True
+    return wrap is not None and len(previous) >= 0.75 * wrap
+
+
+def _wrap_width(lines: list[str]) -> Optional[int]:
+    """The column a hard-wrapped file is wrapped at; None when lines are whole paragraphs."""
+    long_lines = sorted(len(line) for line in lines if len(line) >= 30)
+    if len(long_lines) < 5:
+        return None
+    width = long_lines[int(0.9 * (len(long_lines) - 1))]
+    return width if width <= 100 else None

@@ -1,0 +1,205 @@
+"""Files and folders in, one published index version out, and a report of what changed.
+
+A document is re-read only when its fingerprint changed: the file's bytes, its catalogue
+entry and the chunker's format version. Unchanged documents keep their passages and
+embeddings, so re-ingesting an unchanged corpus reads no document and computes nothing.
+A file that fails to load is reported and the rest still publish; if it was indexed before,
+its previous passages stay. The publish itself is atomic (Index.publish), so an ingest that
+dies part-way leaves the previous version answering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+from opmodel.errors import DocumentError
+from opmodel.index import Index
+from opmodel.passage import Passage, content_hash
+
+from ingest.catalog import METADATA_FILE, Catalog, DocumentInfo, load_catalog
+from ingest.chunk import FORMAT_VERSION, chunk_document
+from ingest.load import SUPPORTED_SUFFIXES, load_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # unchanged since the last ingest
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, message naming it)
+    warnings: list[str] = field(default_factory=list)
+    passages: int = 0  # passages in the index after this ingest
+    embedded: int = 0  # embeddings computed (the rest were reused)
+    documents: int = 0  # documents in the index after this ingest
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def warn(self, message: str) -> None:
+        log.warning("%s", message)
+        self.warnings.append(message)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A folder the user asked for: indexed documents under it that are gone get removed."""
+
+    prefix: Optional[str]  # source prefix ("" = the whole corpus); None = outside the corpus
+
+
+def run_ingest(
+    index: Index,
+    paths: Iterable[Path | str],
+    corpus_dir: Path | str,
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+) -> IngestReport:
+    corpus_dir = Path(corpus_dir)
+    report = IngestReport()
+    catalog = load_catalog(corpus_dir)
+    files, scopes = _discover([Path(p) for p in paths] or [corpus_dir], corpus_dir, report)
+    previous = index.documents()
+
+    fresh: dict[str, list[Passage]] = {}
+    for source, path in _progress(sorted(files.items()), progress and len(files) > 1, "Reading"):
+        try:
+            info = catalog.info(source)
+            if not info.described:
+                report.warn(
+                    f"{source}: no entry in {corpus_dir / METADATA_FILE}; indexed as {info.title!r}, "
+                    f"status {info.status}. Add an entry so answers cite its real title, date and status."
+                )
+            fingerprint = document_fingerprint(_read_bytes(path, source), info)
+            if not rebuild and previous.get(source) == fingerprint:
+                report.skipped.append(source)
+                continue
+            fresh[source] = chunk_document(load_document(path, source), info, fingerprint)
+            (report.updated if source in previous else report.added).append(source)
+        except DocumentError as exc:
+            report.failed.append((source, str(exc)))
+            if source in previous:
+                report.warn(f"{source}: kept its previously indexed passages")
+
+    report.removed = sorted(s for s in previous if s not in files and _in_scopes(s, scopes))
+    _check_catalog(catalog, files, scopes, report)
+    if not report.changed and not rebuild:
+        report.documents = len(previous)
+        report.passages = index.snapshot().count if previous else 0
+        return report
+
+    kept = [p for p in index.passages() if p.source not in fresh and p.source not in report.removed] if previous else []
+    passages = sorted(kept + [p for ps in fresh.values() for p in ps], key=lambda p: (p.source, p.ordinal))
+    bar = _bar(len(passages), progress)
+    try:
+        result = index.publish(passages, progress=bar.update if bar else None, rebuild=rebuild)
+    finally:
+        if bar:
+            bar.close()
+    report.passages, report.embedded = result.passages, result.embedded
+    report.documents = len({p.source for p in passages})
+    return report
+
+
+def document_fingerprint(data: bytes, info: DocumentInfo) -> str:
+    """Changes when the file, its catalogue entry or the way we chunk changes."""
+    entry = json.dumps(asdict(info), sort_keys=True, default=str)
+    return content_hash(f"{hashlib.sha256(data).hexdigest()}\x1f{entry}\x1f{FORMAT_VERSION}")
+
+
+def source_name(path: Path, corpus_dir: Path) -> str:
+    """The file's path within the corpus folder, or just its name when it lives elsewhere."""
+    try:
+        return path.resolve().relative_to(corpus_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _discover(paths: list[Path], corpus_dir: Path, report: IngestReport) -> tuple[dict[str, Path], list[_Scope]]:
+    files: dict[str, Path] = {}
+    scopes: list[_Scope] = []
+
+    def add(path: Path) -> None:
+        source = source_name(path, corpus_dir)
+        if source in files and files[source].resolve() != path.resolve():
+            report.failed.append((str(path), f"{path}: another file is already indexed as {source!r}; rename one"))
+            return
+        files[source] = path
+        if not _inside(path, corpus_dir):
+            report.warn(
+                f"{source}: {path} is outside {corpus_dir}/; it is indexed as {source!r} and the next "
+                f"ingest of {corpus_dir}/ will remove it. Copy it into {corpus_dir}/ to keep it."
+            )
+
+    for path in paths:
+        if path.is_dir():
+            relative = source_name(path, corpus_dir) if _inside(path, corpus_dir) else None
+            scopes.append(_Scope(None if relative is None else "" if relative == "." else relative + "/"))
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if _ignored(found.relative_to(path)):
+                    continue
+                if found.suffix.lower() in SUPPORTED_SUFFIXES:
+                    add(found)
+                else:
+                    report.warn(f"skipped {found}: {found.suffix or 'files without an extension'} not supported (use {', '.join(SUPPORTED_SUFFIXES)})")
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                add(path)
+            else:
+                report.failed.append((path.name, f"{path}: unsupported file type; use {', '.join(SUPPORTED_SUFFIXES)}"))
+        else:
+            report.failed.append((str(path), f"{path}: no such file or folder"))
+    return files, scopes
+
+
+def _ignored(relative: Path) -> bool:
+    """Hidden files, the catalogue and README files describe the corpus; they are not part of it."""
+    name = relative.name.lower()
+    return any(part.startswith(".") for part in relative.parts) or name == METADATA_FILE or name.startswith("readme")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _in_scopes(source: str, scopes: list[_Scope]) -> bool:
+    return any(scope.prefix is not None and source.startswith(scope.prefix) for scope in scopes)
+
+
+def _check_catalog(catalog: Catalog, files: dict[str, Path], scopes: list[_Scope], report: IngestReport) -> None:
+    if any(scope.prefix == "" for scope in scopes):
+        for source in sorted(catalog.described() - set(files)):
+            report.warn(f"{METADATA_FILE} describes {source}, which is not in the corpus folder")
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{source}: cannot read the file ({exc.strerror or exc})") from exc
+
+
+def _progress(items: list, enabled: bool, label: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="file", file=sys.stderr, leave=False)
+
+
+def _bar(total: int, enabled: bool):
+    if not enabled or not total:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="Indexing", unit="passage", file=sys.stderr)

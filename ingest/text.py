@@ -1,0 +1,52 @@
+"""Small facts about lines of text that the loaders and the chunker share.
+
+Whitespace rule (the verbatim contract): within a line, every run of whitespace (including
+non-breaking and other Unicode spaces) becomes one space and the ends are trimmed; invisible
+soft hyphens and zero-width spaces are dropped; everything else, bullets and dashes included,
+is kept exactly as the source has it. A passage's text, with its whitespace collapsed the
+same way, can therefore be found in the source document.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A list item: a bullet glyph, a dash, or a short number/letter label, then a space.
+_BULLET = re.compile(r"^(?:[•◦▪▫●○■□‣⁃∙·►▸✓✔\-–—*+]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)])\s+\S")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_CLAUSE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+
+
+def normalise_space(line: str) -> str:
+    return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+def normalise_document(text: str) -> str:
+    """The whole document under the whitespace rule, one line per source line, no blank lines."""
+    lines = (normalise_space(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def is_bullet(line: str) -> bool:
+    return bool(_BULLET.match(line))
+
+
+def bullet_marker_length(line: str) -> int:
+    """Characters of ``line`` taken by its list marker and the space after it (0 if none)."""
+    match = _BULLET.match(line)
+    return match.end() - 1 if match else 0
+
+
+def ends_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def ends_clause(line: str) -> bool:
+    """Ends where a line may legitimately end: a full stop, question, colon or semicolon."""
+    return bool(_CLAUSE_END.search(line))
+
+
+def starts_lowercase(line: str) -> bool:
+    return bool(line) and line[0].islower()
