@@ -12,9 +12,9 @@ The same code runs against an embedded ``PersistentClient`` and a ``chroma run``
 Staying current when another process publishes: ``snapshot()`` costs one small read
 (about 0.3 ms embedded, under 1 ms against a local server), and ``snapshot().collection``
 changes exactly when a new version is published. Anything derived from ``passages()`` (the
-BM25 side) should be keyed by it; ``VersionCache`` does that: call ``.get()`` once per
-question and use the snapshot it returns for ``search`` too, so both sides read the same
-version.
+BM25 side) is keyed by it: take one snapshot per question, rebuild the derived structure
+when its collection differs from the one it was built from, and pass the same snapshot to
+``search`` so both sides read one version (``answer.retrieve.Retriever`` does this).
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ from opmodel.errors import (
     OpmodelError,
 )
 from opmodel.index_client import chroma_client
-from opmodel.version_cache import VersionCache
 from opmodel.passage import Passage
 from opmodel.settings import Settings
 
-__all__ = ["Index", "Snapshot", "PublishResult", "VersionCache", "chroma_client", "open_index"]
+__all__ = ["Index", "Snapshot", "PublishResult", "chroma_client", "open_index"]
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import pytest
 from index_support import REPO, OtherModelEmbedder, corpus_passages, embedder  # noqa: F401  (fixture)
 from opmodel import index_versions as versions
 from opmodel.errors import EmbedderMismatchError, IndexMissingError
-from opmodel.index import Index, VersionCache, open_index
+from opmodel.index import Index, open_index
 from opmodel.settings import Settings
 
 
@@ -175,19 +175,18 @@ def test_reads_page_through_large_collections(index, monkeypatch):
     assert index.publish(passages).version is None
 
 
-def test_version_cache_rebuilds_only_when_another_process_publishes(settings, index):
+def test_a_reader_sees_a_version_published_by_another_process(settings, index):
     index.publish(corpus_passages(limit=10))
-    builds = []
-    cache = VersionCache(index, lambda snap, passages: builds.append(len(passages)) or len(passages))
-    assert cache.get()[1] == 10 and cache.get()[1] == 10 and builds == [10]
+    before = index.snapshot()
     script = (
         "import sys; sys.path.insert(0, 'tests'); from index_support import corpus_passages;"
         "from opmodel.index import open_index; from opmodel.settings import Settings;"
         f"open_index(Settings(index_dir={str(settings.index_dir)!r})).publish(corpus_passages(limit=12))"
     )
     subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True, timeout=120)
-    snap, size = cache.get()
-    assert size == 12 and snap.count == 12 and builds == [10, 12]
+    after = index.snapshot()
+    assert after.collection != before.collection and after.count == 12
+    assert len(index.passages(after)) == 12 and len(index.passages(before)) == 10  # previous kept
 
 
 def test_pointer_history_protects_the_previous_and_recent_versions():
