@@ -1,5 +1,125 @@
-"""Sub-commands owned by the `bot` package (placeholder until implemented)."""
+"""`opmodel slack`: run the Slack bot, in Socket Mode (default) or over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from opmodel.errors import ConfigError
+from opmodel.settings import Settings
+
+DESCRIPTION = """\
+Run the Slack bot: answers @mentions (in a thread), direct messages, the assistant side
+panel and the /opmodel command, quoting the passages it relies on.
+
+Socket Mode (the default) needs only an outbound connection, so it works without a public
+URL. It needs two tokens:
+  SLACK_BOT_TOKEN   the Bot User OAuth Token (xoxb-…), from OAuth & Permissions
+  SLACK_APP_TOKEN   an app-level token (xapp-…) with connections:write, from Basic Information
+
+HTTP mode (--http) serves the Events API at /slack/events; Slack must reach that URL. It needs
+  SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Basic Information → App Credentials).
+
+SLACK_API_URL points the bot at another Web API base URL (GovSlack-style hosts, tests).
+The index must exist first: run `opmodel ingest`."""
+
+EXAMPLES = """\
+examples:
+  export SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-…
+  opmodel slack                         Socket Mode
+  opmodel slack --http --port 3000      Events API at http://<host>:3000/slack/events
+"""
 
 
 def register(sub) -> None:
-    pass
+    parser = sub.add_parser(
+        "slack",
+        help="run the Slack bot (Socket Mode by default, --http for the Events API)",
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
+    parser.add_argument("--port", type=int, default=3000, help="port for --http (default: 3000)")
+    parser.add_argument("--host", default="0.0.0.0", help="address for --http to listen on (default: all)")
+    parser.set_defaults(handler=run)
+
+
+def check_tokens(settings: Settings, http: bool) -> None:
+    """One clear line naming the variable to set, before anything slow happens."""
+    bot = settings.slack_bot_token
+    if not bot:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: set it to the app's Bot User OAuth Token "
+                          "(xoxb-…, on the app's OAuth & Permissions page)")
+    if bot.startswith("xapp-"):
+        raise ConfigError("SLACK_BOT_TOKEN holds an app-level token (xapp-…): it needs the Bot User "
+                          "OAuth Token (xoxb-…); the xapp- token goes in SLACK_APP_TOKEN")
+    if http:
+        if not settings.slack_signing_secret:
+            raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's Signing Secret "
+                              "(Basic Information → App Credentials)")
+        return
+    app_token = settings.slack_app_token
+    if not app_token:
+        raise ConfigError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with the "
+                          "connections:write scope (Basic Information → App-Level Tokens), or run with --http")
+    if not app_token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                          "(Basic Information → App-Level Tokens)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from slack_bolt.error import BoltError
+
+    settings = Settings()
+    check_tokens(settings, http=args.http)
+    bot_logger = logging.getLogger("bot")
+    bot_logger.setLevel(min(logging.getLogger().level, logging.getLevelName(settings.log_level.upper())))
+
+    from answer.engine import Assistant
+    from bot.app import build_app
+
+    assistant = Assistant.from_settings(settings)
+    try:
+        app = build_app(assistant, settings)
+    except BoltError as exc:
+        where = settings.slack_api_url or "slack.com"
+        raise ConfigError(f"Slack ({where}) did not accept SLACK_BOT_TOKEN: {exc}") from exc
+    return serve_http(app, args.host, args.port) if args.http else serve_socket_mode(app, settings)
+
+
+def serve_http(app, host: str, port: int) -> int:
+    from bot.http import EVENTS_PATH, make_server
+
+    try:
+        server = make_server(app, port, host)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    print(f"opmodel slack: listening for Slack events on http://{host}:{port}{EVENTS_PATH}", file=sys.stderr)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+def serve_socket_mode(app, settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    # The handler reuses the app's Web API client, so apps.connections.open goes to the same
+    # (possibly SLACK_API_URL) base URL, which hands back the WebSocket URL to connect to.
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        raise ConfigError(f"Slack did not accept SLACK_APP_TOKEN: {exc.response.get('error')}") from exc
+    print("opmodel slack: connected to Slack in Socket Mode; press Ctrl-C to stop", file=sys.stderr)
+    try:
+        from threading import Event
+
+        Event().wait()
+    finally:
+        handler.close()
+    return 0

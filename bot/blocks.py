@@ -1,0 +1,202 @@
+"""Block Kit rendering of answers: what a user sees in Slack, within Slack's limits.
+
+An answer message is the direct answer with its ``[n]`` markers, then each cited passage as
+a compact block (title · date · page/section, a currency flag, the quoted text), then the
+feedback buttons. Every text is escaped for mrkdwn and cut to Slack's limits whatever the
+corpus holds: 3,000 characters per section, 50 blocks, and a plain-text ``text`` fallback
+for notifications and screen readers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from answer.types import Answer, Citation
+from bot.mrkdwn import escape, fit, quote
+
+SECTION_LIMIT = 3000
+CONTEXT_LIMIT = 2000  # context elements are shown small; keep them short
+BUTTON_VALUE_LIMIT = 2000
+MAX_BLOCKS = 50
+FALLBACK_LIMIT = 3000
+QUESTION_IN_BUTTON = 1000  # the feedback record keeps at most this much of the question
+
+ACTION_HELPFUL = "feedback_helpful"
+ACTION_NOT_HELPFUL = "feedback_not_helpful"
+ACTION_SHARE = "share_answer"
+FEEDBACK_BLOCK_ID = "opmodel_feedback"
+
+STATUS_FLAGS = {
+    "superseded": ":warning: *Superseded*",
+    "historical": ":hourglass_flowing_sand: *Historical*",
+}
+GENERIC_REPHRASING = [
+    "Name the service, system or role you mean (for example “clinical system”, “smartcard”, “HSCN”).",
+    "Ask about one thing at a time, as you would ask a colleague.",
+]
+
+
+@dataclass
+class Message:
+    text: str  # plain-text fallback, always set
+    blocks: list[dict] = field(default_factory=list)
+
+    def as_kwargs(self) -> dict:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def section(mrkdwn_text: str, block_id: Optional[str] = None) -> dict:
+    block = {"type": "section", "text": {"type": "mrkdwn", "text": fit(mrkdwn_text, SECTION_LIMIT)}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(mrkdwn_text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": fit(mrkdwn_text, CONTEXT_LIMIT)}]}
+
+
+def friendly_date(published: Optional[str]) -> Optional[str]:
+    """'2021-04' → 'Apr 2021', '2006-12-11' → '11 Dec 2006', '2018' → '2018'."""
+    if not published:
+        return None
+    parts = published.split("-")
+    try:
+        if len(parts) == 3:
+            return date(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%-d %b %Y")
+        if len(parts) == 2:
+            return date(int(parts[0]), int(parts[1]), 1).strftime("%b %Y")
+    except ValueError:
+        pass
+    return published
+
+
+def citation_block(citation: Citation, quoted_limit: int = SECTION_LIMIT) -> dict:
+    p = citation.passage
+    where = [f"*[{citation.n}]* *{escape(p.title)}*"]
+    when = friendly_date(p.published)
+    if when:
+        where.append(escape(when))
+    if p.page is not None:
+        where.append(f"p. {p.page}")
+    if p.section:
+        where.append(f"_{escape(p.section)}_")
+    lines = [" · ".join(where)]
+    flag = STATUS_FLAGS.get(p.status)
+    if flag:
+        lines.append(f"{flag} — {escape(p.status_note)}" if p.status_note else flag)
+    head = "\n".join(lines) + "\n"
+    # The quote gets whatever room the heading leaves, so the block never exceeds the limit.
+    body = quote(fit(escape(p.text), quoted_limit - len(head) - 50))
+    return section(head + body)
+
+
+def feedback_value(question: str, citations: list[Citation]) -> str:
+    """What a feedback click needs back from Slack: the question and the cited ids."""
+    ids = [c.passage.id for c in citations]
+    value = json.dumps({"q": question[:QUESTION_IN_BUTTON], "c": ids}, ensure_ascii=False)
+    return value if len(value) <= BUTTON_VALUE_LIMIT else json.dumps({"q": question[:200], "c": ids[:5]})
+
+
+def share_value(question: str) -> Optional[str]:
+    """The share button re-asks the question, so it only appears when the whole question fits."""
+    value = json.dumps({"q": question}, ensure_ascii=False)
+    return value if len(value) <= BUTTON_VALUE_LIMIT else None
+
+
+def actions_block(answer: Answer, share: bool) -> dict:
+    value = feedback_value(answer.question, answer.citations)
+    elements = [
+        {"type": "button", "action_id": ACTION_HELPFUL, "text": {"type": "plain_text", "text": "Helpful"}, "value": value},
+        {"type": "button", "action_id": ACTION_NOT_HELPFUL, "text": {"type": "plain_text", "text": "Not helpful"}, "value": value},
+    ]
+    share_with = share_value(answer.question) if share else None
+    if share_with:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": ACTION_SHARE,
+                "style": "primary",
+                "text": {"type": "plain_text", "text": "Share to channel"},
+                "value": share_with,
+            }
+        )
+    return {"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": elements}
+
+
+def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True, preface: Optional[str] = None) -> Message:
+    """The whole answer message. ``preface`` is a context line above it (e.g. who shared it)."""
+    head: list[dict] = [context(preface)] if preface else []
+    if answer.abstained:
+        head += declined_blocks(answer)
+    else:
+        head.append(section(escape(_without_notes(answer.text, answer.currency_notes))))
+        if answer.currency_notes:
+            head.append(context("\n".join(f":warning: {escape(n)}" for n in answer.currency_notes)))
+    tail = [actions_block(answer, share)] if feedback else []
+    citations = [] if answer.abstained else answer.citations
+    room = MAX_BLOCKS - len(head) - len(tail) - 2  # divider and a possible "more" note
+    shown = citations[: max(0, room)]
+    blocks = head + ([{"type": "divider"}] if shown else []) + [citation_block(c) for c in shown]
+    if len(citations) > len(shown):
+        blocks.append(context(f"{len(citations) - len(shown)} more passages were cited but do not fit in one message."))
+    return Message(text=fallback_text(answer), blocks=blocks + tail)
+
+
+def _without_notes(text: str, notes: list[str]) -> str:
+    """The answer minus the lines repeating a currency note, which get their own block."""
+    lines = [line for line in text.splitlines() if not any(note in line for note in notes)]
+    return "\n".join(lines).strip() or text
+
+
+def declined_blocks(answer: Answer) -> list[dict]:
+    if answer.reason == "out_of_scope":
+        lead = ":compass: That looks outside what the GP IT operating model documents cover, so I won't guess."
+    else:
+        lead = ":mag: I couldn't find a passage that answers this directly, so I won't guess."
+    # The core's own decline text is written for the terminal; Slack gets the same facts as blocks.
+    blocks = [section(lead + f"\n*What I looked for:* _{escape(fit(answer.question, 500))}_")]
+    nearest = [nearest_topic(c) for c in answer.citations[:3]]
+    if nearest and answer.reason != "out_of_scope":
+        blocks.append(section("*Closest topics in the documents:*\n" + "\n".join(f"• {t}" for t in nearest)))
+    tips = answer.suggestions or GENERIC_REPHRASING
+    blocks.append(context("*Try:* " + " ".join(escape(t) for t in tips)))
+    return blocks
+
+
+def nearest_topic(citation: Citation) -> str:
+    p = citation.passage
+    where = escape(p.section) if p.section else escape(fit(p.text, 80))
+    when = friendly_date(p.published)
+    return f"{where} — _{escape(p.title)}_" + (f" ({escape(when)})" if when else "")
+
+
+def fallback_text(answer: Answer) -> str:
+    if answer.abstained:
+        text = f"I couldn't find a clear answer to “{answer.question}” in the operating model documents."
+    else:
+        sources = "; ".join(f"[{c.n}] {c.passage.title}" for c in answer.citations)
+        text = f"{answer.text}\n\nSources: {sources}" if sources else answer.text
+    return fit(escape(text), FALLBACK_LIMIT)
+
+
+def thanked(blocks: list[dict], helpful: bool) -> list[dict]:
+    """The same message with the feedback buttons replaced by a thank-you (a share button stays)."""
+    note = "Thanks — glad it helped." if helpful else "Thanks for telling us — this helps improve the answers."
+    kept = []
+    for block in blocks:
+        if block.get("block_id") == FEEDBACK_BLOCK_ID:
+            others = [e for e in block.get("elements", []) if e.get("action_id") not in (ACTION_HELPFUL, ACTION_NOT_HELPFUL)]
+            if not others:
+                continue
+            block = {**block, "elements": others}
+        kept.append(block)
+    return kept + [context(f":white_check_mark: {note}")]
+
+
+def notice(text_mrkdwn: str, plain: str) -> Message:
+    """A one-section message: help, guard replies, apologies."""
+    return Message(text=plain, blocks=[section(text_mrkdwn)])

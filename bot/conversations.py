@@ -1,0 +1,108 @@
+"""Questions that arrive as messages: @mentions, direct messages and the assistant panel.
+
+Only people's new messages addressed to the bot are answered: never the bot's own or other
+bots' messages, never edits or deletions, never channel chatter without a mention, and
+never a second time when Slack delivers the same message again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from slack_bolt import App, Assistant, BoltContext
+from slack_sdk import WebClient
+
+from bot import replies
+from bot.blocks import Message
+from bot.dedupe import event_keys
+from bot.history import thread_questions
+from bot.mrkdwn import question_from_message
+
+log = logging.getLogger(__name__)
+
+ANSWERABLE_SUBTYPES = (None, "file_share")  # a question with a screenshot is still a question
+
+
+def register(app: App, parts) -> None:
+    assistant = Assistant(logger=logging.getLogger("opmodel.slack"))
+
+    @app.event("app_mention")
+    def on_mention(body: dict, event: dict, context: BoltContext, client: WebClient) -> None:
+        if not _from_person(event, context) or not parts.seen.first_time(event_keys(body)):
+            return
+        thread_ts = event.get("thread_ts") or event["ts"]
+        _answer(parts, client, context, event, thread_ts=thread_ts, direct=False,
+                empty_reply=replies.help_message())
+
+    @assistant.thread_started
+    def on_thread_started(say, set_suggested_prompts) -> None:
+        say(replies.greeting())
+        set_suggested_prompts(prompts=replies.suggested_prompts(), title="Try asking")
+
+    @assistant.thread_context_changed
+    def on_context_changed() -> None:
+        """We answer from the documents, not from the channel the user is viewing."""
+
+    @assistant.user_message
+    def on_thread_message(body: dict, event: dict, context: BoltContext, client: WebClient, set_status) -> None:
+        # Every reply in a DM thread lands here, assistant panel or not.
+        if not _from_person(event, context) or not parts.seen.first_time(event_keys(body)):
+            return
+        _answer(parts, client, context, event, thread_ts=event["thread_ts"], direct=True,
+                on_start=lambda: set_status(replies.SEARCHING_STATUS),
+                empty_reply=replies.help_message("Ask me a question"))
+
+    app.assistant(assistant)
+
+    @app.event("message")
+    def on_message(body: dict, event: dict, context: BoltContext, client: WebClient) -> None:
+        # Top-level direct messages only; threads went to the assistant listener above and
+        # channel messages are answered only through app_mention.
+        if event.get("channel_type") != "im" or event.get("thread_ts"):
+            return
+        if not _from_person(event, context) or not parts.seen.first_time(event_keys(body)):
+            return
+        _answer(parts, client, context, event, thread_ts=None, direct=True,
+                empty_reply=replies.help_message("Send me a question"))
+
+
+def _from_person(event: dict, context: BoltContext) -> bool:
+    return (
+        event.get("subtype") in ANSWERABLE_SUBTYPES
+        and not event.get("bot_id")
+        and not event.get("edited")
+        and bool(event.get("user"))
+        and event.get("user") != context.bot_user_id
+    )
+
+
+def _answer(
+    parts,
+    client: WebClient,
+    context: BoltContext,
+    event: dict,
+    *,
+    thread_ts: Optional[str],
+    direct: bool,
+    empty_reply: Message,
+    on_start=None,
+) -> None:
+    channel = event["channel"]
+
+    def post(message: Message, metadata: Optional[dict]) -> None:
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, metadata=metadata,
+            unfurl_links=False, unfurl_media=False, **message.as_kwargs(),
+        )
+
+    def history() -> list[str]:
+        if not event.get("thread_ts"):
+            return []
+        return thread_questions(client, channel=channel, thread_ts=event["thread_ts"], before_ts=event["ts"],
+                                bot_user_id=context.bot_user_id, direct=direct)
+
+    parts.responder.submit(
+        question_from_message(event.get("text") or ""),
+        user=event["user"], post=post, history=history, on_start=on_start, empty_reply=empty_reply,
+    )

@@ -1,0 +1,125 @@
+"""The ``/opmodel`` command and the buttons: private answers, sharing, and feedback.
+
+Slack expects these acked within 3 seconds and shows the user an error otherwise, so every
+listener acks first; answering happens on the responder's pool.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Optional
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import replies
+from bot.blocks import (
+    ACTION_HELPFUL,
+    ACTION_NOT_HELPFUL,
+    ACTION_SHARE,
+    Message,
+    render_answer,
+    thanked,
+)
+from bot.guard import contains_nhs_number
+from bot.mrkdwn import escape, fit, question_from_message, unescape
+
+log = logging.getLogger(__name__)
+
+SLASH_COMMAND = "/opmodel"
+COMMENT_VIEW = "feedback_comment"
+# Errors meaning the bot cannot post in the channel itself; the response_url still can.
+NOT_A_MEMBER = ("not_in_channel", "channel_not_found", "is_archived")
+
+
+def register(app: App, parts) -> None:
+    @app.command(SLASH_COMMAND)
+    def on_command(ack: Ack, command: dict, respond: Respond) -> None:
+        ack()
+
+        def post(message: Message, metadata: Optional[dict]) -> None:
+            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+
+        parts.responder.submit(
+            question_from_message(command.get("text") or ""),
+            user=command["user_id"], post=post,
+            render=lambda answer: render_answer(answer, share=True),
+            empty_reply=replies.help_message(f"Type {SLASH_COMMAND} and your question"),
+        )
+
+    @app.action(ACTION_SHARE)
+    def on_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
+        ack()
+        question = json.loads(action["value"])["q"]
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+        preface = f"<@{user}> shared an answer to “{escape(fit(question, 300))}”"
+
+        def post(message: Message, metadata: Optional[dict]) -> None:
+            if metadata is None:  # a refusal or apology stays private
+                respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+                return
+            _post_in_channel(client, respond, channel, message, metadata)
+            respond(delete_original=True)
+
+        parts.responder.submit(question, user=user, post=post,
+                               render=lambda answer: render_answer(answer, preface=preface))
+
+    @app.action(ACTION_HELPFUL)
+    @app.action(ACTION_NOT_HELPFUL)
+    def on_feedback(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
+        ack()
+        _record_feedback(parts, body, action, respond, client)
+
+    @app.view(COMMENT_VIEW)
+    def on_comment(ack: Ack, view: dict) -> None:
+        comment = (view["state"]["values"]["comment"]["text"].get("value") or "").strip()
+        if contains_nhs_number(comment):
+            ack(response_action="errors",
+                errors={"comment": "This looks like it contains an NHS number. Please remove any patient details."})
+            return
+        ack()
+        if comment:
+            parts.feedback.add_comment(int(view["private_metadata"]), comment)
+
+
+def _post_in_channel(client: WebClient, respond: Respond, channel: Optional[str], message: Message, metadata: dict) -> None:
+    try:
+        client.chat_postMessage(channel=channel, metadata=metadata, unfurl_links=False, **message.as_kwargs())
+    except SlackApiError as exc:
+        if exc.response.get("error") not in NOT_A_MEMBER:
+            raise
+        # The bot is not in this channel; the command's response_url may still post there.
+        respond(response_type="in_channel", replace_original=False, **message.as_kwargs())
+
+
+def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
+    helpful = action["action_id"] == ACTION_HELPFUL
+    value = json.loads(action["value"])
+    user = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id")
+    container = body.get("container") or {}
+    message = body.get("message")  # Slack leaves it out for ephemeral messages
+    # A double click must not count twice.
+    if not parts.seen.first_time([f"feedback:{channel}:{container.get('message_ts')}:{user}"]):
+        return
+    answer = None if message else parts.responder.assistant.ask(value["q"])
+    feedback_id = parts.feedback.record(
+        rating="helpful" if helpful else "not_helpful",
+        question=value["q"],
+        answer=unescape(message.get("text", "")) if message else answer.text,
+        cited_ids=value.get("c", []),
+        channel=channel,
+        user_id=user,
+    )
+    log.info("recorded %s feedback #%d", "helpful" if helpful else "not helpful", feedback_id)
+    if not helpful and body.get("trigger_id"):
+        # Open the comment box first: the trigger id expires three seconds after the click.
+        client.views_open(trigger_id=body["trigger_id"], view=replies.feedback_comment_view(feedback_id))
+    if message:
+        client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""),
+                           blocks=thanked(message.get("blocks") or [], helpful))
+    else:
+        shown = render_answer(answer, share=True)
+        respond(replace_original=True, text=shown.text, blocks=thanked(shown.blocks, helpful))

@@ -1,0 +1,103 @@
+"""From a question typed in Slack to a reply posted back, the same for every surface.
+
+Order matters: the patient-data guard runs before anything reads, stores or logs the
+question; the rate limit before any work; the answering core last. Whatever goes wrong,
+the user gets a short message (an apology with a reference id for our faults) and the log
+gets the details: no stack trace ever reaches Slack.
+
+The work runs on the responder's own thread pool, so Bolt's listener threads (which send
+acks for slash commands and buttons) never wait behind answering.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Callable, Optional, Sequence
+
+from answer.types import Answer
+from bot import replies
+from bot.blocks import Message, render_answer
+from bot.guard import Verdict, check_question, fingerprint
+from bot.history import answer_metadata
+from bot.ratelimit import RateLimiter
+from opmodel.errors import QuestionError
+
+log = logging.getLogger(__name__)
+
+# post(message, metadata): metadata is None for anything that is not an answer.
+Post = Callable[[Message, Optional[dict]], None]
+Render = Callable[[Answer], Message]
+
+
+class Responder:
+    def __init__(self, assistant, limiter: RateLimiter, workers: int = 8):
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.assistant = assistant
+        self.limiter = limiter
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="opmodel-answer")
+
+    def submit(self, *args, **kwargs) -> Future:
+        return self._pool.submit(self.respond, *args, **kwargs)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def respond(
+        self,
+        question: str,
+        *,
+        user: str,
+        post: Post,
+        history: Callable[[], Sequence[str]] = tuple,
+        on_start: Optional[Callable[[], None]] = None,
+        render: Render = render_answer,
+        empty_reply: Optional[Message] = None,
+    ) -> None:
+        try:
+            reply = self._guard(question, user, empty_reply)
+            if reply is not None:
+                post(reply, None)
+                return
+            started = time.perf_counter()
+            if on_start:
+                on_start()
+            answer = self.assistant.ask(question, list(history()))
+            post(render(answer), answer_metadata(question))
+            log.info(
+                "answered %s abstained=%s citations=%d in %.0f ms",
+                fingerprint(question), answer.abstained, len(answer.citations), (time.perf_counter() - started) * 1000,
+            )
+        except QuestionError as exc:
+            _post_quietly(post, replies.unusable_question(str(exc)))
+        except Exception:
+            reference = secrets.token_hex(4)
+            # The traceback goes to the log only; the question only as a fingerprint.
+            log.exception("failed to answer %s (reference %s)", fingerprint(question), reference)
+            _post_quietly(post, replies.apology(reference))
+
+    def _guard(self, question: str, user: str, empty_reply: Optional[Message]) -> Optional[Message]:
+        verdict = check_question(question)
+        if verdict is Verdict.PATIENT_DATA:
+            log.info("refused a question that looks like it contains an NHS number (not stored)")
+            return replies.patient_data()
+        if verdict is Verdict.EMPTY:
+            return empty_reply or replies.help_message()
+        if verdict is Verdict.TOO_LONG:
+            log.info("refused an over-long question (%d characters)", len(question))
+            return replies.too_long(len(question))
+        wait = self.limiter.try_acquire(user)
+        if wait > 0:
+            log.info("rate limited a user for %.0f s", wait)
+            return replies.rate_limited(wait)
+        return None
+
+
+def _post_quietly(post: Post, message: Message) -> None:
+    try:
+        post(message, None)
+    except Exception:
+        log.exception("could not tell the user about a failure")
