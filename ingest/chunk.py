@@ -10,7 +10,7 @@
   between items; the later parts carry the introduction in their section path, because the
   passage text itself must stay one verbatim stretch of the document.
 * A paragraph is one passage when it fits; otherwise it is cut between sentences into
-  near-equal parts of at most MAX_CHARS.
+  near-equal parts of at most 1,200 characters (see ingest.split).
 * A fragment (under FRAGMENT_CHARS, not a sentence: "Stakeholders:", a dateline) joins the
   passage it leads into, since on its own it answers nothing.
 
@@ -21,7 +21,6 @@ markers excluded), so an answer can quote exactly one sentence.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -30,11 +29,10 @@ from opmodel.passage import Passage
 
 from ingest.catalog import DocumentInfo
 from ingest.load import Block, Document
-from ingest.sentences import sentence_spans
-from ingest.text import bullet_marker_length, ends_sentence, is_bullet
+from ingest.split import sentence_offsets, split_unit
+from ingest.text import ends_sentence, is_bullet
 
 FORMAT_VERSION = "1"  # bump when a change here changes passages: every document is re-chunked
-MAX_CHARS = 1200
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -75,7 +73,8 @@ def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -
     units = _merge_fragments(_units(document.blocks))
     passages: list[Passage] = []
     for unit in units:
-        for text, page, section in _split(unit):
+        base = unit.section + ([unit.term] if unit.term else [])
+        for text, page, section in split_unit(unit.blocks, len(unit.lead), base):
             passages.append(
                 Passage(
                     source=document.source,
@@ -86,7 +85,7 @@ def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -
                     published=info.published,
                     page=page,
                     section=section,
-                    sentences=tuple(_sentences(text)),
+                    sentences=tuple(sentence_offsets(text)),
                     status_note=info.status_note,
                     doc_hash=doc_hash,
                 )
@@ -205,110 +204,3 @@ def _merge_fragments(units: list[_Unit]) -> list[_Unit]:
         else:
             result.append(unit)
     return result
-
-
-# -- fitting units into passages ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Atom:
-    """A stretch of a unit's text that is never cut: a sentence, or a whole list item."""
-
-    start: int
-    end: int
-    item: bool
-
-
-def _split(unit: _Unit) -> list[tuple[str, Optional[int], Optional[str]]]:
-    """(text, page, section) of each passage cut from the unit."""
-    base = unit.section + ([unit.term] if unit.term else [])
-    text = unit.text()
-    starts = _block_starts(unit.blocks)
-    if len(text) <= MAX_CHARS:
-        return [(text, unit.blocks[0].page, " > ".join(base) or None)]
-    atoms = _atoms(unit, text, starts)
-    groups = _pack(atoms, text)
-    intro = _intro_label(text, atoms)
-    out = []
-    for group in groups:
-        continues_list = intro is not None and group[0].item and group[0] is not _first_item(atoms)
-        section = base + ([intro] if continues_list else [])
-        page = unit.blocks[max(i for i, s in enumerate(starts) if s <= group[0].start)].page
-        out.append((text[group[0].start : group[-1].end], page, " > ".join(section) or None))
-    return out
-
-
-def _block_starts(blocks: list[Block]) -> list[int]:
-    starts, offset = [], 0
-    for block in blocks:
-        starts.append(offset)
-        offset += len(block.text) + 1
-    return starts
-
-
-def _atoms(unit: _Unit, text: str, starts: list[int]) -> list[_Atom]:
-    atoms: list[_Atom] = []
-    for index, (block, start) in enumerate(zip(unit.blocks, starts)):
-        end, item = start + len(block.text), index >= len(unit.lead)
-        if item and end - start <= MAX_CHARS:
-            atoms.append(_Atom(start, end, item=True))
-            continue
-        spans = sentence_spans(block.text, start)
-        spans[0] = (start, spans[0][1])  # a list marker stays with its first sentence
-        for a, b in spans:
-            atoms.extend(_Atom(x, y, item) for x, y in _hard_cut(text, a, b))
-    return atoms
-
-
-def _hard_cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A single sentence longer than MAX_CHARS is cut between words, as a last resort."""
-    pieces = []
-    while end - start > MAX_CHARS:
-        cut = text.rfind(" ", start, start + MAX_CHARS)
-        cut = cut if cut > start else start + MAX_CHARS
-        pieces.append((start, cut))
-        start = cut + 1 if text[cut : cut + 1] == " " else cut
-    return pieces + [(start, end)]
-
-
-def _pack(atoms: list[_Atom], text: str) -> list[list[_Atom]]:
-    """Consecutive atoms in near-equal groups of at most MAX_CHARS. The introduction of a list
-    is glued to its first item so the list never starts without it."""
-    first_item = _first_item(atoms)
-    total = atoms[-1].end - atoms[0].start
-    target = total / math.ceil(total / MAX_CHARS)
-    groups: list[list[_Atom]] = [[atoms[0]]]
-    for previous, atom in zip(atoms, atoms[1:]):
-        group = groups[-1]
-        size = atom.end - group[0].start
-        glued = atom is first_item and not previous.item
-        if size <= MAX_CHARS and (glued or group[-1].end - group[0].start < target):
-            group.append(atom)
-        else:
-            groups.append([atom])
-    return groups
-
-
-def _first_item(atoms: list[_Atom]) -> Optional[_Atom]:
-    return next((a for a in atoms if a.item), None)
-
-
-def _intro_label(text: str, atoms: list[_Atom]) -> Optional[str]:
-    """The sentence before the list, shortened for a section path."""
-    first = _first_item(atoms)
-    index = atoms.index(first) if first else 0
-    if index == 0:
-        return None
-    label = text[atoms[index - 1].start : atoms[index - 1].end].rstrip(" :,;–-")
-    if len(label) > 80:
-        label = label[:80].rsplit(" ", 1)[0] + "…"
-    return label
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, offset = [], 0
-    for line in text.split("\n"):
-        marker = bullet_marker_length(line)
-        spans.extend(sentence_spans(line[marker:], offset + marker))
-        offset += len(line) + 1
-    return spans
