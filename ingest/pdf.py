@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -27,7 +28,8 @@ from opmodel.errors import DocumentError
 from ingest.load import Block, join_lines
 from ingest.text import ends_clause, ends_sentence, is_bullet, normalise_space, starts_lowercase
 
-EDGE_LINES = 3  # lines at the top and at the bottom of a page where headers and footers live
+EDGE_LINES = 3
+SPACE_UNIT = 0.25  # vertical space is measured in quarters of the font height  # lines at the top and at the bottom of a page where headers and footers live
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _SYMBOL_BULLET = re.compile("^(\\s*)[\x7f\x95\uf000-\uf0ff\u2022\u25cf\u25aa\u25a0\u2023\u2043\u2219]\\s+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
@@ -59,17 +61,31 @@ def _open(path: Path, source: str):
     return reader
 
 
-def _page_lines(reader, source: str) -> list[list[str]]:
-    """Each page's lines, right-trimmed; "" marks a vertical gap."""
+@dataclass(frozen=True)
+class _Line:
+    raw: str  # as laid out: leading spaces show indentation
+    space: int  # vertical distance from the line above, in quarters of the font height
+
+
+def _page_lines(reader, source: str) -> list[list[_Line]]:
+    """Each page's text lines with the vertical space above each."""
     pages = []
     for number, page in enumerate(reader.pages, start=1):
         try:
-            text = page.extract_text(extraction_mode="layout")
+            # A small font-height weight makes pypdf emit one blank line per quarter font
+            # height of vertical space, which is what tells paragraphs apart.
+            text = page.extract_text(extraction_mode="layout", layout_mode_font_height_weight=SPACE_UNIT)
         except Exception as exc:  # pypdf raises many types on broken content streams
             raise DocumentError(f"{source}: cannot extract the text of page {number} ({exc.__class__.__name__}: {exc})") from exc
-        lines = [_SYMBOL_BULLET.sub(r"\1• ", line.rstrip()) for line in text.splitlines()]
+        lines, space = [], 0
+        for line in text.splitlines():
+            if line.strip():
+                lines.append(_Line(_SYMBOL_BULLET.sub(r"\1• ", line.rstrip()), space + 1))
+                space = 0
+            else:
+                space += 1
         pages.append(lines)
-    if not any(line.strip() for lines in pages for line in lines):
+    if not any(pages):
         raise DocumentError(_no_text_message(reader, source))
     return pages
 
@@ -93,64 +109,80 @@ def _has_images(page) -> bool:
         return False
 
 
-def _strip_furniture(pages: list[list[str]]) -> list[list[str]]:
+def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop running headers/footers and page numbers from the top and bottom of each page.
-    A header is the same line (digits aside) at the same place from the top or bottom of at
-    least half the pages, so a repeated sentence in the body is never taken for one."""
+
+    Furniture is a line that recurs (digits aside) at the same place from the top or bottom
+    of at least half the pages, or a bare page number, and that sits apart from the body: a
+    gap separates it from the text it borders. So a repeated line of body text is kept."""
     counts: Counter[tuple[int, str]] = Counter()
     for lines in pages:
-        counts.update({(place, _signature(lines[i])) for place, i in _edges(lines)})
+        counts.update({(place, _signature(lines[i].raw)) for place, i in _edges(lines)})
     repeated = {key for key, n in counts.items() if n >= 2 and n >= 0.5 * len(pages)}
+    gap = _gap_test(pages)
+
+    def furniture(place: int, line: _Line) -> bool:
+        return (place, _signature(line.raw)) in repeated or bool(_PAGE_NUMBER.match(line.raw.strip()))
+
     cleaned = []
     for lines in pages:
-        furniture = {
-            i for place, i in _edges(lines)
-            if (place, _signature(lines[i])) in repeated or _PAGE_NUMBER.match(lines[i].strip())
-        }
-        cleaned.append([line for i, line in enumerate(lines) if i not in furniture])
+        top = 0
+        while top < min(EDGE_LINES, len(lines)) and furniture(top, lines[top]):
+            top += 1
+        while top and top < len(lines) and not gap(lines[top]):
+            top -= 1
+        bottom = 0
+        while bottom < min(EDGE_LINES, len(lines) - top) and furniture(-1 - bottom, lines[-1 - bottom]):
+            bottom += 1
+        while bottom and bottom < len(lines) - top and not gap(lines[-bottom]):
+            bottom -= 1
+        cleaned.append(lines[top : len(lines) - bottom])
     return cleaned
 
 
-def _edges(lines: list[str]) -> list[tuple[int, int]]:
-    """(place, index) of the first and last EDGE_LINES text lines; place 0.. from the top, -1.. from the bottom."""
-    text = [i for i, line in enumerate(lines) if line.strip()]
-    top = list(enumerate(text[:EDGE_LINES]))
-    bottom = [(-1 - k, i) for k, i in enumerate(reversed(text[-EDGE_LINES:]))]
+def _edges(lines: list[_Line]) -> list[tuple[int, int]]:
+    """(place, index) of the first and last EDGE_LINES lines; place 0.. from the top, -1.. from the bottom."""
+    top = list(enumerate(range(min(EDGE_LINES, len(lines)))))
+    bottom = [(-1 - k, len(lines) - 1 - k) for k in range(min(EDGE_LINES, len(lines)))]
     return top + bottom
+
+
+def _gap_test(pages: list[list[_Line]]):
+    """Is there more space above this line than between the lines of a paragraph?"""
+    leading = _leading(pages)
+    return lambda line: line.space >= max(leading + 1, 1.3 * leading)
 
 
 def _signature(line: str) -> str:
     return re.sub(r"\d+", "#", normalise_space(line).lower())
 
 
-def _paragraphs(pages: list[list[str]]) -> list[Block]:
-    width = _full_width(pages)
+def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
+    width, gap_above = _full_width(pages), _gap_test(pages)
     blocks: list[Block] = []
     previous: Optional[str] = None  # the raw line the last block ended with; None after a gap
-    last = ""  # the last raw text line seen, gap or not
     indent = 0  # indentation of the last block's first line
     for page_number, lines in enumerate(pages, start=1):
         # A page break ends a paragraph only where a sentence ends: a full last line is no
         # evidence across pages, and a list's introduction often starts the next page.
-        previous = last if blocks and not ends_sentence(blocks[-1].text) else None
-        top = True  # blank lines before the first text of a page are margin, not a gap
-        for i, raw in enumerate(lines):
-            text = normalise_space(raw)
-            if not text:
-                previous = None if not top else previous
-                continue
-            top = False
+        if blocks and ends_sentence(blocks[-1].text):
+            previous = None
+        for i, line in enumerate(lines):
+            text = normalise_space(line.raw)
+            gap = i > 0 and gap_above(line)
+            following = lines[i + 1].raw.strip() if i + 1 < len(lines) else ""
             if (
                 blocks
                 and previous is not None
-                and not _introduces_list(text, lines[i + 1 :], width)
-                and _continues(blocks[-1].text, previous, raw, indent, width)
+                and not gap
+                and not _introduces_list(text, following, width)
+                and _continues(blocks[-1].text, previous, line.raw, indent, width)
             ):
                 blocks[-1] = Block(_join(blocks[-1].text, text), page=blocks[-1].page)
             else:
                 blocks.append(Block(text, page=page_number))
-                indent = _indent(raw)
-            previous = last = raw
+                indent = _indent(line.raw)
+            previous = line.raw
     return blocks
 
 
@@ -168,9 +200,8 @@ def _continues(paragraph: str, previous: str, raw: str, indent: int, width: int)
     return full or starts_lowercase(text)
 
 
-def _introduces_list(text: str, rest: list[str], width: int) -> bool:
+def _introduces_list(text: str, following: str, width: int) -> bool:
     """A one-line "... will provide:" right above a list item starts its own paragraph."""
-    following = next((line.strip() for line in rest if line.strip()), "")
     return text.endswith(":") and len(text) < 0.7 * width and is_bullet(following)
 
 
@@ -185,6 +216,15 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _full_width(pages: list[list[str]]) -> int:
-    widths = sorted(len(line.rstrip()) for lines in pages for line in lines if line.strip())
+def _full_width(pages: list[list[_Line]]) -> int:
+    widths = sorted(len(line.raw) for lines in pages for line in lines)
     return max(1, widths[int(0.9 * (len(widths) - 1))]) if widths else 1
+
+
+def _leading(pages: list[list[_Line]]) -> int:
+    """The space from one line of a paragraph to the next, in SPACE_UNITs; more is a gap.
+    It is the smallest spacing that is common (not the most common one: a document of short
+    paragraphs has more gaps than wrapped lines), ignoring rare tight pairs like subscripts."""
+    spaces = Counter(line.space for lines in pages for line in lines[1:])
+    total = sum(spaces.values())
+    return min((space for space, n in spaces.items() if n >= 0.15 * total), default=1)
