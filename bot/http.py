@@ -39,7 +39,13 @@ def make_server(app: App, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServ
                 self._reply(413, {}, "")
                 return
             body = self.rfile.read(length).decode("utf-8", errors="replace")
-            response = app.dispatch(BoltRequest(body=body, query=query, headers=dict(self.headers)))
+            try:
+                response = app.dispatch(BoltRequest(body=body, query=query, headers=dict(self.headers)))
+            except Exception:
+                # Bolt failing on a malformed payload: log it, tell the sender nothing more.
+                log.exception("could not handle a request to %s (%d bytes)", path, length)
+                self._reply(500, {}, "")
+                return
             self._reply(response.status, response.headers, response.body)
 
         def _reply(self, status: int, headers: dict, body) -> None:

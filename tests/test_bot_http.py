@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+from bot.blocks import render_answer
 from slackfake import payloads
 from slackfake.harness import SIGNING_SECRET, bot_assistant, fake_slack, http_bot  # noqa: F401 (fixtures)
 from slackfake.web_api import BOT_USER_ID
@@ -55,3 +56,83 @@ def test_empty_mention_gets_help_with_three_examples(http_bot, fake_slack):
     text = json.dumps(post.params["blocks"], ensure_ascii=False)
     assert text.count("•") == 3
     assert "metadata" not in post.params
+
+
+def test_unsigned_badly_signed_and_stale_requests_get_401_and_do_nothing(http_bot, fake_slack):
+    body = json.dumps(payloads.mention(QUESTION))
+    good = payloads.signed_headers(body, SIGNING_SECRET)
+    unsigned = {"Content-Type": "application/json"}
+    wrong_secret = payloads.signed_headers(body, "not-the-secret")
+    stale = payloads.signed_headers(body, SIGNING_SECRET, timestamp=int(time.time()) - 6 * 60)
+    tampered = {**good}
+    for headers, sent in ((unsigned, body), (wrong_secret, body), (stale, body), (tampered, body + " ")):
+        status, _, _ = payloads.post(http_bot.url, sent, headers)
+        assert status == 401
+    challenge = json.dumps({"type": "url_verification", "challenge": "abc", "token": "x"})
+    assert payloads.post(http_bot.url, challenge, unsigned)[0] == 401
+    settle()
+    assert fake_slack.api.calls_to("chat.postMessage") == []
+    assert fake_slack.api.calls_to("conversations.replies") == []
+
+
+def test_signed_url_verification_is_answered(http_bot):
+    body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "x"})
+    status, reply, _ = payloads.post(http_bot.url, body, payloads.signed_headers(body, SIGNING_SECRET))
+    assert status == 200 and "abc123" in reply
+
+
+def test_retries_and_duplicate_deliveries_give_exactly_one_answer(http_bot, fake_slack):
+    body = payloads.mention(QUESTION)
+    assert deliver(http_bot, body)[0] == 200
+    for retry in (1, 2):
+        assert deliver(http_bot, body, retry_num=retry)[0] == 200
+    # The same message delivered again under a new event id (e.g. as a second event type).
+    again = payloads.event_callback(body["event"])
+    assert deliver(http_bot, again)[0] == 200
+    fake_slack.api.wait_for("chat.postMessage")
+    settle()
+    assert len(fake_slack.api.calls_to("chat.postMessage")) == 1
+
+
+def test_bots_own_messages_edits_deletions_and_unmentioned_chatter_are_ignored(http_bot, fake_slack):
+    ignored = [
+        payloads.message(QUESTION, user=BOT_USER_ID),  # our own message
+        payloads.message(QUESTION, user=None, bot_id="B999", subtype="bot_message"),  # another bot
+        payloads.message(QUESTION, user="U2", bot_id="B999"),  # a bot posting as an app user
+        payloads.message(QUESTION, user=None, subtype="message_changed",
+                         message={"type": "message", "user": "U1", "text": QUESTION, "ts": "1.0"}),
+        payloads.message(QUESTION, user=None, subtype="message_deleted", deleted_ts="1.0"),
+        payloads.message(QUESTION, channel="C1", channel_type="channel"),  # no mention
+        payloads.message(QUESTION, channel="C1", channel_type="channel", thread_ts="1.0"),  # thread, no mention
+        payloads.message(QUESTION, user="U2", thread_ts="1.0", bot_id="B999"),  # bot in a DM thread
+    ]
+    other_bot_mention = payloads.mention(QUESTION)
+    other_bot_mention["event"]["bot_id"] = "B999"
+    ignored.append(other_bot_mention)
+    for body in ignored:
+        assert deliver(http_bot, body)[0] == 200
+    settle(1.5)
+    assert fake_slack.api.calls_to("chat.postMessage") == []
+    assert fake_slack.api.calls_to("assistant.threads.setStatus") == []
+
+
+def test_follow_up_in_a_thread_is_answered_with_the_earlier_question(http_bot, fake_slack, bot_assistant):
+    first = payloads.mention("Who provides the clinical system to GP practices?")
+    deliver(http_bot, first)
+    fake_slack.api.wait_for("chat.postMessage")
+    thread_ts = first["event"]["ts"]
+    # Slack's copy of the thread: the question (as a person posted it), then our answer.
+    fake_slack.api.add_message("C1", first["event"]["text"], user="U1", ts=thread_ts)
+    fake_slack.api.add_message("C1", "someone chatting, not to the bot", user="U3", thread_ts=thread_ts)
+    follow_up = payloads.mention("and who funds it?", thread_ts=thread_ts)
+    deliver(http_bot, follow_up)
+    posts = fake_slack.api.wait_for("chat.postMessage", 2)
+    [replies] = fake_slack.api.calls_to("conversations.replies")
+    assert replies.params["ts"] == thread_ts
+    assert posts[1].params["thread_ts"] == thread_ts
+
+    # Exactly what the core says for the follow-up in context, not on its own.
+    expected = render_answer(bot_assistant.ask("and who funds it?", ["Who provides the clinical system to GP practices?"]))
+    alone = render_answer(bot_assistant.ask("and who funds it?"))
+    assert posts[1].params["blocks"] == expected.blocks
+    assert expected.blocks != alone.blocks

@@ -86,7 +86,7 @@ def button_click(action: dict, *, user: str = "U1", channel: str = "C1", message
 def view_submission(callback_id: str, private_metadata: str, values: dict, *, user: str = "U1") -> dict:
     return {"type": "view_submission", "user": {"id": user, "team_id": TEAM_ID}, "team": {"id": TEAM_ID},
             "api_app_id": "A0001", "token": "legacy", "trigger_id": f"trig-{next(_ids)}",
-            "view": {"id": "V0001", "callback_id": callback_id, "private_metadata": private_metadata,
+            "view": {"id": "V0001", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
                      "state": {"values": values}}}
 
 

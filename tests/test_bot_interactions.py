@@ -1,0 +1,129 @@
+"""/opmodel, the Share button and the feedback buttons, end to end over signed HTTP."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+
+from bot.feedback import FeedbackStore
+from slackfake import payloads
+from slackfake.harness import SIGNING_SECRET, bot_assistant, fake_slack, http_bot  # noqa: F401 (fixtures)
+
+QUESTION = "What is an NHS smartcard?"
+
+
+def deliver(bot, payload):
+    return payloads.deliver(bot.url, payload, SIGNING_SECRET)
+
+
+def button(blocks, action_id):
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element
+    raise AssertionError(f"no {action_id} button in {blocks}")
+
+
+def ask_in_channel(bot, fake):
+    deliver(bot, payloads.mention(QUESTION))
+    [post] = fake.api.wait_for("chat.postMessage")
+    return {"type": "message", "ts": fake.api.messages[-1]["ts"], "text": post.params["text"],
+            "blocks": post.params["blocks"], "user": "UBOT", "bot_id": "BBOT"}
+
+
+def test_slash_command_answers_privately_with_a_share_button(http_bot, fake_slack):
+    command = payloads.slash_command(QUESTION, response_url=fake_slack.api.response_url("cmd1"))
+    status, body, took = deliver(http_bot, command)
+    assert status == 200 and took < 3.0
+    [reply] = fake_slack.api.wait_for("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert "Smartcards issued by an approved NHS Registration Authority" in json.dumps(reply.params["blocks"])
+    share = button(reply.params["blocks"], "share_answer")
+    assert json.loads(share["value"]) == {"q": QUESTION}
+    assert fake_slack.api.calls_to("chat.postMessage") == []  # nothing public yet
+
+    click = payloads.button_click(share, response_url=fake_slack.api.response_url("cmd1"))
+    assert deliver(http_bot, click)[0] == 200
+    [shared] = fake_slack.api.wait_for("chat.postMessage")
+    assert shared.params["channel"] == "C1"
+    text = json.dumps(shared.params["blocks"], ensure_ascii=False)
+    assert "<@U1> shared an answer" in text and "Smartcards issued" in text
+    deleted = fake_slack.api.wait_for("response_url", 2)[1]
+    assert deleted.params.get("delete_original") is True
+
+
+def test_share_falls_back_to_the_response_url_when_the_bot_is_not_in_the_channel(http_bot, fake_slack):
+    fake_slack.api.fail_next("chat.postMessage", error="not_in_channel")
+    share = {"type": "button", "action_id": "share_answer", "value": json.dumps({"q": QUESTION})}
+    deliver(http_bot, payloads.button_click(share, response_url=fake_slack.api.response_url("cmd2")))
+    public = fake_slack.api.wait_for("response_url", where=lambda c: c.params.get("response_type") == "in_channel")
+    assert "Smartcards issued" in json.dumps(public[0].params["blocks"])
+
+
+def test_helpful_click_records_feedback_and_thanks_in_place(http_bot, fake_slack, bot_assistant):
+    message = ask_in_channel(http_bot, fake_slack)
+    helpful = button(message["blocks"], "feedback_helpful")
+    status, _, took = deliver(http_bot, payloads.button_click(helpful, message=message, user="U7"))
+    assert status == 200 and took < 3.0
+    [update] = fake_slack.api.wait_for("chat.update")
+    assert update.params["ts"] == message["ts"] and update.params["channel"] == "C1"
+    blocks = update.params["blocks"]
+    assert not [b for b in blocks if b["type"] == "actions"], "the buttons are replaced"
+    assert "Thanks" in json.dumps(blocks)
+    assert "Smartcards issued" in json.dumps(blocks), "the answer itself stays"
+
+    [row] = FeedbackStore(http_bot.settings.feedback_db).rows()
+    assert row.rating == "helpful" and row.question == QUESTION and row.channel == "C1"
+    assert bot_assistant.ask(QUESTION).text.splitlines()[0] in row.answer
+    assert row.cited_ids == json.loads(helpful["value"])["c"] and len(row.cited_ids) >= 1
+    assert "U7" not in row.user_hash and len(row.user_hash) == 64
+    assert fake_slack.api.calls_to("views.open") == []
+
+    # A double click is not counted twice.
+    deliver(http_bot, payloads.button_click(helpful, message=message, user="U7"))
+    time.sleep(0.5)
+    assert len(FeedbackStore(http_bot.settings.feedback_db).rows()) == 1
+
+
+def test_not_helpful_click_offers_an_optional_comment(http_bot, fake_slack):
+    message = ask_in_channel(http_bot, fake_slack)
+    click = payloads.button_click(button(message["blocks"], "feedback_not_helpful"), message=message)
+    deliver(http_bot, click)
+    [opened] = fake_slack.api.wait_for("views.open")
+    assert opened.params["trigger_id"] == click["trigger_id"]
+    view = opened.params["view"]
+    assert view["blocks"][0]["optional"] is True
+    fake_slack.api.wait_for("chat.update")
+
+    submit = payloads.view_submission("feedback_comment", view["private_metadata"],
+                                      {"comment": {"text": {"type": "plain_text_input", "value": "It missed the 2021 text"}}})
+    status, body, _ = deliver(http_bot, submit)
+    assert status == 200 and "errors" not in body
+    [row] = FeedbackStore(http_bot.settings.feedback_db).rows()
+    assert row.rating == "not_helpful" and row.comment == "It missed the 2021 text"
+
+
+def test_a_comment_with_an_nhs_number_is_refused_and_not_stored(http_bot, fake_slack):
+    message = ask_in_channel(http_bot, fake_slack)
+    deliver(http_bot, payloads.button_click(button(message["blocks"], "feedback_not_helpful"), message=message))
+    [opened] = fake_slack.api.wait_for("views.open")
+    submit = payloads.view_submission("feedback_comment", opened.params["view"]["private_metadata"],
+                                      {"comment": {"text": {"type": "plain_text_input", "value": "patient 943 476 5919"}}})
+    status, body, _ = deliver(http_bot, submit)
+    assert status == 200 and json.loads(body)["response_action"] == "errors"
+    with sqlite3.connect(http_bot.settings.feedback_db) as conn:
+        assert not any("5919" in str(v) for row in conn.execute("SELECT * FROM feedback") for v in row)
+
+
+def test_feedback_on_a_private_answer_replaces_it_through_the_response_url(http_bot, fake_slack, bot_assistant):
+    deliver(http_bot, payloads.slash_command(QUESTION, response_url=fake_slack.api.response_url("cmd3")))
+    [reply] = fake_slack.api.wait_for("response_url")
+    helpful = button(reply.params["blocks"], "feedback_helpful")
+    deliver(http_bot, payloads.button_click(helpful, response_url=fake_slack.api.response_url("cmd3")))
+    replaced = fake_slack.api.wait_for("response_url", 2)[1]
+    assert replaced.params["replace_original"] is True
+    assert "Thanks" in json.dumps(replaced.params["blocks"])
+    button(replaced.params["blocks"], "share_answer")  # sharing is still possible
+    [row] = FeedbackStore(http_bot.settings.feedback_db).rows()
+    assert row.rating == "helpful" and row.answer == bot_assistant.ask(QUESTION).text
