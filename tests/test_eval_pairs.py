@@ -113,3 +113,12 @@ def test_missing_or_broken_pairs_file_is_a_clear_error(tmp_path):
     bad.write_text("- id: [unclosed\n")
     with pytest.raises(PairsError, match="not valid YAML"):
         load_pairs(bad)
+
+
+def test_every_key_fact_can_be_stated_from_its_source(pairs, corpus_texts):
+    from eval.metrics import mentions
+
+    unreachable = [
+        (p.id, fact) for p in pairs for fact in p.key_facts if not mentions(corpus_texts[p.source], fact)
+    ]
+    assert not unreachable
