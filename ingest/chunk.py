@@ -32,7 +32,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet
 
-FORMAT_VERSION = "1"  # bump when a change here changes passages: every document is re-chunked
+FORMAT_VERSION = "2"  # bump when a change here changes passages: every document is re-chunked
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -104,9 +104,12 @@ def _units(blocks: tuple[Block, ...]) -> list[_Unit]:
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         in_definitions = any(_DEFINITIONS_SECTION.search(h) for _, h in path)
         term = _definition_term(block.text, in_definitions)
-        if term is not None and not in_definitions and not _neighbour_defines(blocks, i):
+        # In a definitions section a short "Term: meaning" is a definition; elsewhere a short
+        # unpunctuated line is a heading ("Primary care IT services: Operating model published").
+        heading = _is_heading(block, following) and not (in_definitions and term)
+        if not in_definitions and (heading or not _neighbour_defines(blocks, i)):
             term = None
-        if term is None and _is_heading(block, following):
+        if heading:
             path = _enter_heading(path, block, after_heading)
             after_heading = True
             continue
@@ -180,7 +183,9 @@ def _neighbour_defines(blocks: tuple[Block, ...], i: int) -> bool:
     """Outside a definitions section, definitions come in runs ("Lot 1: ...", "Lot 2: ...");
     a lone "Title: subtitle ..." line is a heading or a sentence."""
     return any(
-        0 <= j < len(blocks) and _definition_term(blocks[j].text, lenient=False) is not None
+        0 <= j < len(blocks)
+        and _definition_term(blocks[j].text, lenient=False) is not None
+        and not _is_heading(blocks[j], blocks[j + 1] if j + 1 < len(blocks) else None)
         for j in (i - 1, i + 1)
     )
 

@@ -9,7 +9,6 @@ first item; later parts of the list name the introduction in their section path 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -81,21 +80,31 @@ def _hard_cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _pack(atoms: list[_Atom], text: str) -> list[list[_Atom]]:
-    """Consecutive atoms in near-equal groups of at most MAX_CHARS. The introduction of a list
-    is glued to its first item so the list never starts without it."""
+    """Consecutive atoms in as few groups as MAX_CHARS allows, as equal in size as possible:
+    the smallest size limit that needs no more groups than MAX_CHARS itself, found by
+    bisection. The introduction of a list is glued to its first item."""
     first_item = _first_item(atoms)
-    total = atoms[-1].end - atoms[0].start
-    target = total / math.ceil(total / MAX_CHARS)
-    groups: list[list[_Atom]] = [[atoms[0]]]
-    for previous, atom in zip(atoms, atoms[1:]):
-        group = groups[-1]
-        size = atom.end - group[0].start
-        glued = atom is first_item and not previous.item
-        if size <= MAX_CHARS and (glued or group[-1].end - group[0].start < target):
-            group.append(atom)
+
+    def greedy(limit: int) -> list[list[_Atom]]:
+        groups: list[list[_Atom]] = [[atoms[0]]]
+        for previous, atom in zip(atoms, atoms[1:]):
+            size = atom.end - groups[-1][0].start
+            glued = atom is first_item and not previous.item
+            if size <= limit or (glued and size <= MAX_CHARS):
+                groups[-1].append(atom)
+            else:
+                groups.append([atom])
+        return groups
+
+    fewest = len(greedy(MAX_CHARS))
+    low, high = (atoms[-1].end - atoms[0].start) // fewest, MAX_CHARS
+    while low < high:
+        middle = (low + high) // 2
+        if len(greedy(middle)) <= fewest:
+            high = middle
         else:
-            groups.append([atom])
-    return groups
+            low = middle + 1
+    return greedy(low)
 
 
 def _first_item(atoms: list[_Atom]) -> Optional[_Atom]:
