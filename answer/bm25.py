@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 _WORD = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 
@@ -83,19 +83,36 @@ class BM25:
     def vocabulary(self) -> Iterable[str]:
         return self.idf.keys()
 
-    def scores(self, query: Mapping[str, float]) -> dict[int, float]:
-        """Document number -> score, for documents sharing at least one term with the query."""
+    def scores(self, concepts: Sequence[Sequence[tuple[Sequence[str], float]]]) -> dict[int, float]:
+        """Document number -> score, for documents matching at least one concept.
+
+        A concept is a list of alternative names, each (terms, weight); a document earns a
+        concept's score once, through its best name. A name's score is averaged over its
+        words, so a five-word expansion counts like the acronym it expands, and its word
+        pairs add on top when the phrase appears as written.
+        """
         out: dict[int, float] = {}
-        for term, weight in query.items():
-            idf = self.idf.get(term)
-            if idf is None or weight <= 0:
-                continue
-            for i in self._postings[term]:
-                tf = self._tf[i][term]
-                norm = self.k1 * (1 - self.b + self.b * self._len[i] / self._avg)
-                out[i] = out.get(i, 0.0) + weight * idf * tf * (self.k1 + 1) / (tf + norm)
+        for concept in concepts:
+            best: dict[int, float] = {}
+            for terms, weight in concept:
+                if weight <= 0:
+                    continue
+                size = max(1, sum("_" not in t for t in terms))
+                name: dict[int, float] = {}
+                for term in terms:
+                    for i in self._postings.get(term, ()):
+                        name[i] = name.get(i, 0.0) + self._term_score(term, i)
+                for i, s in name.items():
+                    best[i] = max(best.get(i, 0.0), weight * s / size)
+            for i, s in best.items():
+                out[i] = out.get(i, 0.0) + s
         return out
 
-    def top(self, query: Mapping[str, float], k: int) -> list[tuple[int, float]]:
-        ranked = sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))
+    def _term_score(self, term: str, i: int) -> float:
+        tf = self._tf[i][term]
+        norm = self.k1 * (1 - self.b + self.b * self._len[i] / self._avg)
+        return self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
+
+    def top(self, concepts, k: int) -> list[tuple[int, float]]:
+        ranked = sorted(self.scores(concepts).items(), key=lambda item: (-item[1], item[0]))
         return ranked[:k]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from answer import bm25
 from answer.currency import currency_notes
 from answer.query import Query
-from answer.retrieve import Hit
+from answer.retrieve import DENSE_WEIGHT, Hit
 from answer.types import Citation
 
 PASSAGES_READ = 3  # sentences are taken from the top passages only
@@ -43,12 +43,20 @@ class Quote:
 
 
 def sentence_score(query: Query, idf: dict[str, float], sentence: str) -> float:
-    """BM25 with every matched term counted once: rare shared words count most."""
+    """BM25 over one sentence, each term counted once and each concept through its best name."""
     toks = set(bm25.tokens(sentence))
     if not toks:
         return 0.0
-    norm = SENTENCE_K1 * (1 - SENTENCE_B + SENTENCE_B * len(toks) / SENTENCE_AVG)
-    return sum(w * idf.get(t, 0.0) * (SENTENCE_K1 + 1) / (1 + norm) for t, w in query.terms.items() if t in toks)
+    saturation = (SENTENCE_K1 + 1) / (1 + SENTENCE_K1 * (1 - SENTENCE_B + SENTENCE_B * len(toks) / SENTENCE_AVG))
+    total = 0.0
+    for concept in query.concepts:
+        best = 0.0
+        for terms, weight in concept:
+            matched = sum(idf.get(t, 0.0) for t in terms if t in toks)
+            if matched:
+                best = max(best, weight * matched / max(1, sum("_" not in t for t in terms)))
+        total += best
+    return total * saturation
 
 
 def _spans(hit: Hit) -> list[tuple[int, int]]:
@@ -56,7 +64,9 @@ def _spans(hit: Hit) -> list[tuple[int, int]]:
 
 
 def _is_bullet(text: str, span: tuple[int, int]) -> bool:
-    return text[span[0] : span[1]].lstrip().startswith(BULLETS)
+    """Ingest may keep the bullet inside the sentence or just before it."""
+    before = text[max(0, span[0] - 4) : span[0]].rstrip(" ")
+    return text[span[0] : span[1]].lstrip().startswith(BULLETS) or before.endswith(BULLETS)
 
 
 def _quote_pieces(text: str, spans: list[tuple[int, int]], i: int) -> tuple[tuple[int, int], ...]:
@@ -108,9 +118,7 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
 
 def citations(hits: list[Hit], top_k: int) -> list[Citation]:
     """The cited passages in rank order, scored 0-1 against the best a passage can fuse to."""
-    from answer.retrieve import CURRENT_EDITION_BONUS, RRF_K
-
-    best = (2 + CURRENT_EDITION_BONUS) / (RRF_K + 1)
+    best = 1.0 + DENSE_WEIGHT
     return [Citation(n=i, passage=h.passage, score=min(1.0, h.score / best)) for i, h in enumerate(hits[:top_k], start=1)]
 
 

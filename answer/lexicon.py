@@ -162,8 +162,8 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip()
 
 
-def find_terms(text: str) -> list[str]:
-    """The lexicon's phrases present in text (lower case), longest first, without overlaps."""
+def find_spans(text: str) -> list[tuple[str, int, int]]:
+    """(phrase, start, end) of the lexicon's phrases in normalise(text), longest first, no overlaps."""
     plain = normalise(text)
     taken = [False] * len(plain)
     found = []
@@ -171,8 +171,13 @@ def find_terms(text: str) -> list[str]:
         for m in pattern.finditer(plain):
             if not any(taken[m.start() : m.end()]):
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-                found.append(phrase)
+                found.append((phrase, m.start(), m.end()))
     return found
+
+
+def find_terms(text: str) -> list[str]:
+    """The lexicon's phrases present in text (lower case), longest first, without overlaps."""
+    return [phrase for phrase, _, _ in find_spans(text)]
 
 
 # How much an expansion counts next to the user's own words.

@@ -1,41 +1,68 @@
-"""A question turned into what the two retrievers need: weighted lexical terms and a text to embed."""
+"""A question turned into what the two retrievers need: weighted lexical concepts and a text to embed.
+
+A concept is one thing the user asked about with its interchangeable names ("ICB" or
+"integrated care board" or, in older text, "CCG"). A passage earns a concept's score once,
+through its best-matching name, so a passage that spells out an acronym and also uses it
+does not outrank one that answers the question.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from answer import bm25, lexicon
+
+PAIR_WEIGHT = 0.5  # adjacent words of the question found together ("Lot 2") add this much per pair
+
+Alternative = tuple[tuple[str, ...], float]  # BM25 terms of one name (words, then word pairs), weight
+Concept = tuple[Alternative, ...]
 
 
 @dataclass(frozen=True)
 class Query:
     question: str  # what the user asked (merged with the conversation's subject for a follow-up)
     dense_text: str  # the question with acronyms spelled out and other names of the same bodies
-    terms: dict[str, float] = field(default_factory=dict)  # BM25 term -> weight
-    own_terms: frozenset[str] = frozenset()  # the terms the user actually typed
+    concepts: tuple[Concept, ...]
+    own_words: frozenset[str]  # the stemmed content words the user typed in this turn
+
+    def terms(self) -> set[str]:
+        return {t for concept in self.concepts for terms, _ in concept for t in terms}
+
+
+def _phrase_terms(phrase: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(bm25.tokens(phrase)))
 
 
 def build_query(question: str) -> Query:
-    own = bm25.tokens(question)
-    terms = {t: 1.0 for t in own}
+    plain = lexicon.normalise(question)
+    spans = lexicon.find_spans(question)
+    concepts: list[Concept] = []
+    covered = [False] * len(plain)
+    for phrase, start, end in spans:
+        covered[start:end] = [True] * (end - start)
+        names: dict[tuple[str, ...], float] = {_phrase_terms(phrase): 1.0}
+        for name, weight in lexicon.related_terms(phrase).items():
+            terms = _phrase_terms(name)
+            names[terms] = max(names.get(terms, 0.0), weight)
+        concepts.append(tuple((t, w) for t, w in names.items() if t))
+    rest = "".join(" " if covered[i] else ch for i, ch in enumerate(plain))
+    concepts += [(((w,), 1.0),) for w in dict.fromkeys(bm25.words(rest))]
+    words = bm25.words(question)
+    concepts += [(((f"{a}_{b}",), PAIR_WEIGHT),) for a, b in dict.fromkeys(zip(words, words[1:]))]
+
     related = lexicon.expansions(question)
-    for phrase, weight in related.items():
-        for t in bm25.tokens(phrase):
-            terms[t] = max(terms.get(t, 0.0), weight)
     names = [p for p, w in related.items() if w > lexicon.SYNONYM]
     dense = f"{question} ({'; '.join(names)})" if names else question
-    return Query(question=question, dense_text=dense, terms=terms, own_terms=frozenset(own))
+    return Query(question=question, dense_text=dense, concepts=tuple(concepts), own_words=frozenset(words))
 
 
 def with_context(query: Query, context: Query, weight: float = 0.6) -> Query:
     """A follow-up's query with the earlier question's subject merged in at a lower weight,
     so the new words ("what about for PCNs?") lead and the old ones fill in the subject."""
-    terms = dict(query.terms)
-    for term, w in context.terms.items():
-        terms[term] = max(terms.get(term, 0.0), w * weight)
+    older = tuple(tuple((terms, w * weight) for terms, w in concept) for concept in context.concepts)
     return Query(
         question=f"{context.question} {query.question}",
         dense_text=f"{context.dense_text} {query.dense_text}",
-        terms=terms,
-        own_terms=query.own_terms | context.own_terms,
+        concepts=query.concepts + older,
+        own_words=query.own_words,
     )
