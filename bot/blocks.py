@@ -138,7 +138,9 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
             head.append(context("\n".join(f":warning: {escape(n)}" for n in answer.currency_notes)))
     tail = [actions_block(answer, share)] if feedback else []
     citations = [] if answer.abstained else answer.citations
-    room = MAX_BLOCKS - len(head) - len(tail) - 2  # divider and a possible "more" note
+    # Room left for citations after the divider, a possible "more" note, and the thank-you
+    # that a feedback click adds later (``thanked``).
+    room = MAX_BLOCKS - len(head) - len(tail) - 3
     shown = citations[: max(0, room)]
     blocks = head + ([{"type": "divider"}] if shown else []) + [citation_block(c) for c in shown]
     if len(citations) > len(shown):
