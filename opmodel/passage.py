@@ -39,7 +39,9 @@ class Passage:
         if not self.text.strip():
             raise ValueError(f"passage {self.ordinal} of {self.source} has no text")
         if not self.id:
-            key = f"{self.source}\x1f{self.ordinal}\x1f{self.section}\x1f{self.page}\x1f{self.text}"
+            # Every stored field is in the key: a passage whose title, status or document hash
+            # changed is a different record, so Index.publish never skips it as unchanged.
+            key = json.dumps([self.text, self.to_metadata()], sort_keys=True)
             object.__setattr__(self, "id", content_hash(key))
 
     def embedding_text(self) -> str:
