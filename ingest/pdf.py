@@ -158,7 +158,12 @@ def _signature(line: str) -> str:
 
 
 def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
-    width, gap_above = _full_width(pages), _gap_test(pages)
+    gap_above = _gap_test(pages)
+    # A line "fills" the column when it is nearly as wide as the widest lines. Where the
+    # document separates paragraphs with space, a missing gap already says "same paragraph",
+    # so only a clearly short line (a heading, a last line) may end one.
+    uses_gaps = sum(gap_above(line) for lines in pages for line in lines[1:]) >= 0.05 * sum(map(len, pages))
+    width = _full_width(pages) * (0.5 if uses_gaps else 0.7)
     blocks: list[Block] = []
     previous: Optional[str] = None  # the raw line the last block ended with; None after a gap
     indent = 0  # indentation of the last block's first line
@@ -186,13 +191,14 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     return blocks
 
 
-def _continues(paragraph: str, previous: str, raw: str, indent: int, width: int) -> bool:
+def _continues(paragraph: str, previous: str, raw: str, indent: int, width: float) -> bool:
+    """Does ``raw`` carry on the paragraph? ``width``: the length from which a line fills the column."""
     text = raw.strip()
     if is_bullet(text):
         return False
     if _HYPHEN_END.search(paragraph) and starts_lowercase(text):
         return True
-    full = len(previous) >= 0.7 * width
+    full = len(previous) >= width
     if ends_clause(paragraph):
         return full  # a sentence ended inside a paragraph, not at its short last line
     if is_bullet(paragraph) and _indent(raw) > indent:
@@ -200,9 +206,9 @@ def _continues(paragraph: str, previous: str, raw: str, indent: int, width: int)
     return full or starts_lowercase(text)
 
 
-def _introduces_list(text: str, following: str, width: int) -> bool:
+def _introduces_list(text: str, following: str, width: float) -> bool:
     """A one-line "... will provide:" right above a list item starts its own paragraph."""
-    return text.endswith(":") and len(text) < 0.7 * width and is_bullet(following)
+    return text.endswith(":") and len(text) < width and is_bullet(following)
 
 
 def _join(paragraph: str, line: str) -> str:
@@ -227,4 +233,6 @@ def _leading(pages: list[list[_Line]]) -> int:
     paragraphs has more gaps than wrapped lines), ignoring rare tight pairs like subscripts."""
     spaces = Counter(line.space for lines in pages for line in lines[1:])
     total = sum(spaces.values())
-    return min((space for space, n in spaces.items() if n >= 0.15 * total), default=1)
+    if total < 8:  # too few lines to tell: assume single spacing, 1.2 font heights
+        return round(1.2 / SPACE_UNIT)
+    return min(space for space, n in spaces.items() if n >= 0.15 * total)

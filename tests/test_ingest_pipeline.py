@@ -1,0 +1,243 @@
+"""run_ingest and `opmodel ingest` against a real Chroma on disk and the real embedder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from index_support import embedder  # noqa: F401  (fixture)
+from ingest.pipeline import run_ingest
+from opmodel.index import open_index
+from opmodel.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+METADATA = """\
+funding.txt:
+  title: Funding guidance
+  published: "2021-04"
+  status: current
+support.txt:
+  title: Support guidance
+  published: "2019"
+  status: superseded
+  notes: GPSoC was replaced by GP IT Futures.
+"""
+FUNDING = "Funding\n\nThe ICB funds the clinical system for every practice.\n\nPractices fund their own telephony.\n"
+SUPPORT = "Support\n\nThe GP IT delivery partner supports the practice network.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "metadata.yaml").write_text(METADATA)
+    (folder / "README.md").write_text("# About this corpus\n\nNot a document.\n")
+    (folder / "funding.txt").write_text(FUNDING)
+    (folder / "support.txt").write_text(SUPPORT)
+    return folder
+
+
+@pytest.fixture
+def index(tmp_path, embedder):
+    return open_index(Settings(index_dir=tmp_path / "index"), embedder)
+
+
+def texts(index) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for passage in index.passages():
+        out.setdefault(passage.source, []).append(passage.text)
+    return out
+
+
+def write_pdf(path: Path, lines: list[str]) -> Path:
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
+    c = canvas.Canvas(str(path))
+    c.setFont("Vera", 11)
+    for n, line in enumerate(lines):
+        c.drawString(72, 750 - 16 * n, line)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_first_ingest_indexes_every_document_with_its_metadata(index, corpus):
+    report = run_ingest(index, [corpus], corpus)
+    assert report.added == ["funding.txt", "support.txt"]
+    assert (report.updated, report.removed, report.skipped, report.failed, report.warnings) == ([], [], [], [], [])
+    assert report.passages == report.embedded == 3 and report.documents == 2
+    support = [p for p in index.passages() if p.source == "support.txt"]
+    assert [(p.title, p.status, p.published, p.section, p.status_note) for p in support] == [
+        ("Support guidance", "superseded", "2019", "Support", "GPSoC was replaced by GP IT Futures.")
+    ]
+
+
+def test_unchanged_reingest_embeds_nothing_and_keeps_the_version(index, corpus):
+    run_ingest(index, [corpus], corpus)
+    version = index.snapshot().collection
+    report = run_ingest(index, [corpus], corpus)
+    assert report.skipped == ["funding.txt", "support.txt"] and not report.changed
+    assert report.embedded == 0 and report.passages == 3
+    assert index.snapshot().collection == version
+
+
+def test_a_changed_file_replaces_its_passages_and_reuses_the_rest(index, corpus):
+    run_ingest(index, [corpus], corpus)
+    (corpus / "funding.txt").write_text(FUNDING.replace("telephony", "telephony and websites"))
+    report = run_ingest(index, [corpus], corpus)
+    assert report.updated == ["funding.txt"] and report.skipped == ["support.txt"]
+    assert report.embedded == 1  # only the edited paragraph
+    assert texts(index)["funding.txt"] == [
+        "The ICB funds the clinical system for every practice.",
+        "Practices fund their own telephony and websites.",
+    ]
+
+
+def test_a_metadata_change_updates_the_document(index, corpus):
+    run_ingest(index, [corpus], corpus)
+    (corpus / "metadata.yaml").write_text(METADATA.replace("status: current", "status: historical"))
+    report = run_ingest(index, [corpus], corpus)
+    assert report.updated == ["funding.txt"]
+    assert {p.status for p in index.passages() if p.source == "funding.txt"} == {"historical"}
+
+
+def test_a_deleted_file_disappears(index, corpus):
+    run_ingest(index, [corpus], corpus)
+    (corpus / "support.txt").unlink()
+    report = run_ingest(index, [corpus], corpus)
+    assert report.removed == ["support.txt"]
+    assert set(texts(index)) == {"funding.txt"}
+    assert any("describes support.txt, which is not in the corpus folder" in w for w in report.warnings)
+
+
+def test_documents_outside_the_given_paths_are_kept(index, corpus):
+    run_ingest(index, [corpus], corpus)
+    (corpus / "support.txt").unlink()  # not named below, so not ours to remove
+    (corpus / "funding.txt").write_text(FUNDING + "\nA new paragraph.\n")
+    report = run_ingest(index, [corpus / "funding.txt"], corpus)
+    assert report.updated == ["funding.txt"] and report.removed == []
+    assert set(texts(index)) == {"funding.txt", "support.txt"}
+
+
+def test_subfolders_are_indexed_with_their_path(index, corpus):
+    (corpus / "local").mkdir()
+    (corpus / "local" / "lmc.md").write_text("# LMC view\n\nThe LMC represents practices.\n")
+    report = run_ingest(index, [], corpus)  # no paths: the corpus folder
+    assert "local/lmc.md" in report.added
+    shutil.rmtree(corpus / "local")
+    assert run_ingest(index, [corpus / "funding.txt"], corpus).removed == []
+    assert run_ingest(index, [corpus], corpus).removed == ["local/lmc.md"]
+
+
+def test_a_corrupt_pdf_is_reported_and_the_rest_is_indexed(index, corpus):
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n\x00\x01 not really a PDF")
+    write_pdf(corpus / "good.pdf", ["Registration Authority", "", "Smartcards are issued by the RA."])
+    report = run_ingest(index, [corpus], corpus)
+    assert [source for source, _ in report.failed] == ["broken.pdf"]
+    assert "broken.pdf" in report.failed[0][1] and "not a readable PDF" in report.failed[0][1]
+    assert report.added == ["funding.txt", "good.pdf", "support.txt"]
+    (good,) = [p for p in index.passages() if p.source == "good.pdf"]
+    assert (good.text, good.page, good.section) == ("Smartcards are issued by the RA.", 1, "Registration Authority")
+
+
+def test_a_file_that_breaks_keeps_its_previous_passages(index, corpus):
+    run_ingest(index, [corpus], corpus)
+    (corpus / "support.txt").write_bytes(b"caf\xe9 latin-1 text")
+    report = run_ingest(index, [corpus], corpus)
+    assert report.failed and report.failed[0][0] == "support.txt" and "not UTF-8" in report.failed[0][1]
+    assert texts(index)["support.txt"] == ["The GP IT delivery partner supports the practice network."]
+    assert any("kept its previously indexed passages" in w for w in report.warnings)
+
+
+class FailingEmbedder:
+    """The real embedder, except that the process "runs out of memory" on the first batch."""
+
+    def __init__(self, real):
+        self.name, self.dimension = real.name, real.dimension
+
+    def embed(self, texts):
+        raise MemoryError("simulated: the machine ran out of memory while embedding")
+
+
+def test_a_publish_that_fails_leaves_the_previous_index_answering(tmp_path, index, corpus, embedder):
+    run_ingest(index, [corpus], corpus)
+    before = (index.snapshot().collection, texts(index))
+    (corpus / "funding.txt").write_text("Funding\n\nEverything changed.\n")
+    failing = open_index(Settings(index_dir=tmp_path / "index"), FailingEmbedder(embedder))
+    with pytest.raises(MemoryError):
+        run_ingest(failing, [corpus], corpus)
+    assert (index.snapshot().collection, texts(index)) == before
+    vector = embedder.embed(["Who funds the clinical system?"])[0]
+    (best, _), *_ = index.search(vector, k=1)
+    assert best.text == "The ICB funds the clinical system for every practice."
+
+
+def test_a_document_without_metadata_gets_defaults_and_a_warning(index, corpus, caplog):
+    (corpus / "lmc_it_page.txt").write_text("The LMC sits on IT groups.\n")
+    report = run_ingest(index, [corpus], corpus)
+    assert "lmc_it_page.txt" in report.added
+    (warning,) = [w for w in report.warnings if "lmc_it_page.txt" in w]
+    assert "no entry in" in warning and "metadata.yaml" in warning
+    assert "lmc_it_page.txt" in caplog.text
+    (passage,) = [p for p in index.passages() if p.source == "lmc_it_page.txt"]
+    assert (passage.title, passage.status, passage.published) == ("lmc it page", "historical", None)
+
+
+def test_a_bad_metadata_entry_fails_only_its_document(index, corpus):
+    (corpus / "metadata.yaml").write_text(METADATA.replace("status: superseded", "status: outdated"))
+    report = run_ingest(index, [corpus], corpus)
+    ((source, message),) = report.failed
+    assert source == "support.txt" and "'support.txt'" in message and "'outdated'" in message
+    assert report.added == ["funding.txt"]
+
+
+def test_unsupported_and_missing_paths_are_reported(index, corpus, tmp_path):
+    (corpus / "notes.docx").write_bytes(b"PK")
+    report = run_ingest(index, [corpus, tmp_path / "nowhere"], corpus)
+    assert any("notes.docx" in w and "not supported" in w for w in report.warnings)
+    assert [message for _, message in report.failed] == [f"{tmp_path / 'nowhere'}: no such file or folder"]
+    assert report.added == ["funding.txt", "support.txt"]
+
+
+def test_a_file_outside_the_corpus_is_indexed_by_name_with_a_warning(index, corpus, tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("A document from somewhere else.\n")
+    report = run_ingest(index, [outside], corpus)
+    assert report.added == ["elsewhere.txt"]
+    assert any("outside" in w for w in report.warnings)
+
+
+def test_progress_bar_goes_to_stderr(index, corpus, capsys):
+    run_ingest(index, [corpus], corpus, progress=True)
+    captured = capsys.readouterr()
+    assert "Indexing" in captured.err and "3/3" in captured.err and captured.out == ""
+
+
+def test_the_shipped_corpus_ingests_and_reingests_for_free(index):
+    corpus = REPO / "corpus"
+    first = run_ingest(index, [corpus], corpus)
+    assert len(first.added) == 5 and not first.failed and not first.warnings
+    assert first.embedded == first.passages > 50
+    again = run_ingest(index, [corpus], corpus)
+    assert len(again.skipped) == 5 and again.embedded == 0 and again.passages == first.passages
+
+
+def test_cli_prints_a_summary_and_exits_1_when_a_file_failed(corpus, monkeypatch, capsys, tmp_path):
+    from opmodel.cli import main
+
+    monkeypatch.setenv("OPMODEL_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("OPMODEL_CORPUS_DIR", str(corpus))
+    (corpus / "broken.pdf").write_bytes(b"not a pdf")
+    assert main(["ingest", "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert "2 added, 0 updated, 0 removed, 0 unchanged, 1 failed" in out
+    assert "failed: broken.pdf" in err and "Traceback" not in err
+    (corpus / "broken.pdf").unlink()
+    assert main(["ingest"]) == 0
+    out, _ = capsys.readouterr()
+    assert "0 added, 0 updated, 0 removed, 2 unchanged, 0 failed" in out
+    assert "0 embeddings computed" in out
