@@ -60,21 +60,28 @@ class EvalResult:
         """Top level: the metrics over every pair run, the baseline's as ``baseline_*``; then
         the same per split and product metrics per category."""
         def flat(split: Optional[str]) -> dict:
-            data = self.metrics(split)
-            for name, value in (self.baseline_metrics(split) or {}).items():
-                data[f"baseline_{name}"] = value
+            data = _rounded(self.metrics(split))
+            # Same keys with or without --no-baseline, so a consumer's schema never changes.
+            baseline = self.baseline_metrics(split) or dict.fromkeys(summarise_baseline([]))
+            data.update({f"baseline_{name}": value for name, value in _rounded(baseline).items()})
             return data
 
         data = {"split": self.split, **flat(None)}
         data["splits"] = {s: flat(s) for s in self.splits()}
         categories = sorted({o.pair.category for o in self.outcomes})
-        data["by_category"] = {c: summarise([o for o in self.outcomes if o.pair.category == c]) for c in categories}
+        data["by_category"] = {
+            c: _rounded(summarise([o for o in self.outcomes if o.pair.category == c])) for c in categories
+        }
         data["thresholds"] = {t.metric: t.describe() for t in self.thresholds}
         data["passed"] = self.passed
         data["misses"] = self.misses
         data["index"] = self.index_description
         data["seconds"] = round(self.seconds, 1)
         return data
+
+
+def _rounded(metrics: dict) -> dict:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
 
 
 def build_fresh_index(corpus_dir: Path, workdir: Path, embedder):

@@ -49,33 +49,35 @@ def workspace(tmp_path, monkeypatch):
     return tmp_path, pairs, lenient, strict
 
 
-def test_eval_json_report_and_exit_codes(workspace, capsys):
+def test_eval_table_report_json_and_exit_codes(workspace, capsys):
     tmp, pairs, lenient, strict = workspace
     report = tmp / "out" / "report.md"
 
-    code = main(["eval", "--json", "--pairs", str(pairs), "--thresholds", str(lenient), "--report", str(report)])
-    data = json.loads(capsys.readouterr().out)
-    assert code == 0 and data["passed"] is True
-    for key in ("pairs", "hit_at_1", "hit_at_3", "hit_at_5", "mrr", "answer_correct", "citation_valid",
-                "abstain_recall", "false_abstain", "followup_accuracy", "baseline_hit_at_1", "p50_ms", "p95_ms"):
-        assert key in data, key
-    assert data["pairs"] == 5 and data["conversations"] == 1 and data["out_of_scope"] == 1
-    assert data["baseline_abstain_recall"] == 0.0
-    assert set(data["splits"]) == {"dev"}
+    code = main(["eval", "--pairs", str(pairs), "--thresholds", str(lenient), "--report", str(report)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "dev product" in out and "dev baseline" in out and "hit@1" in out and "MISSED" not in out
     assert not (tmp / "user-index").exists(), "the eval must not touch the user's index"
 
     text = report.read_text()
-    assert "| metric | product | baseline |" in text
+    assert "| metric | product | baseline | product ÷ baseline |" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "(dev, " in line]
     assert len(rows) == 5
     passing = [row.startswith("| pass |") for row in rows]
     assert passing == sorted(passing), "failures come first"
     assert any("impossible" in row and not row.startswith("| pass |") for row in rows)
 
-    code = main(["eval", "--no-baseline", "--pairs", str(pairs), "--thresholds", str(strict), "--report", str(report)])
+    code = main(["eval", "--json", "--no-baseline", "--pairs", str(pairs), "--thresholds", str(strict),
+                 "--report", str(report)])
     captured = capsys.readouterr()
-    assert code == 1
-    assert "hit@1" in captured.out and "MISSED" in captured.out
+    data = json.loads(captured.out)
+    assert code == 1 and data["passed"] is False
+    for key in ("pairs", "hit_at_1", "hit_at_3", "hit_at_5", "mrr", "answer_correct", "citation_valid",
+                "abstain_recall", "false_abstain", "followup_accuracy", "baseline_hit_at_1", "p50_ms", "p95_ms"):
+        assert key in data, key
+    assert data["baseline_hit_at_1"] is None, "same keys without the baseline, as null"
+    assert (data["pairs"], data["conversations"], data["out_of_scope"]) == (5, 1, 1)
+    assert set(data["splits"]) == {"dev"}
     assert "dev: hit_at_1" in captured.err
 
 
@@ -85,3 +87,4 @@ def test_a_split_with_no_pairs_is_a_clear_error(workspace, capsys):
                  "--report", str(tmp / "r.md")])
     assert code == 2
     assert "no pairs in the test split" in capsys.readouterr().err
+
