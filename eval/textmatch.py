@@ -42,10 +42,6 @@ def strip_markers(text: str) -> str:
     return normalise_whitespace(_MARKER.sub(" ", text))
 
 
-def contains_loose(haystack: str, needle: str) -> bool:
-    return normalise_loose(needle) in normalise_loose(haystack)
-
-
 def load_corpus_texts(corpus_dir: Path) -> dict[str, str]:
     """File name -> whitespace-normalised text of every text document in the corpus folder."""
     return {
