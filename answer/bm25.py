@@ -22,7 +22,13 @@ STOPWORDS = frozenset(
     so some such than that the their theirs them then there these they this those through thus to too under until
     up upon us very via was we were what whatever when where whether which while who whom whose why will with
     within without would yes yet you your yours eg ie e g i e""".split()
+    # Words that frame a question rather than say what it is about.
+    + """actually anything anyone anybody something someone somebody thing things like stand mean means meaning
+    tell say says said know explain get got go goes going went really still currently nowadays today ok okay back
+    please thanks hi hello many much roughly approximately""".split()
 )
+_CLITIC = re.compile(r"(?<=[a-z])['’](?:s|re|ve|ll|d|m)\b|n['’]t\b")
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")  # "CCGs" -> "CCG", "PCNs" -> "PCN"
 
 
 def stem(word: str) -> str:
@@ -48,7 +54,8 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Stemmed content words in order."""
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    text = _CLITIC.sub("", _ACRONYM_PLURAL.sub(r"\1", text).lower())
+    return [stem(w) for w in _WORD.findall(text) if w not in STOPWORDS]
 
 
 def tokens(text: str) -> list[str]:

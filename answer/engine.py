@@ -77,7 +77,7 @@ class Assistant:
         earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()]
         query = conversation.contextual_query(question, earlier)
         retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k))
-        verdict = scope.judge(query.question, retrieval)
+        verdict = scope.judge(question, retrieval)
         if verdict.answerable:
             text, cites, notes = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
             answer = Answer(question=question, text=text, abstained=False, citations=cites, currency_notes=notes)

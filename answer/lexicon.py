@@ -58,6 +58,7 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "ooh": ("out of hours",),
     "ip": ("internet protocol",),
     "api": ("application programming interface",),
+    "hr": ("human resources",),
 }
 
 # Spellings people type for the same acronym.
