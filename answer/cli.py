@@ -1,5 +1,217 @@
-"""Sub-commands owned by the `answer` package (placeholder until implemented)."""
+"""`opmodel ask`, `opmodel chat` and `opmodel sources`: the answering core at the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ASK_DESCRIPTION = """\
+Answer a question about GP IT services in England from the indexed documents. The answer
+quotes the sentences it rests on, each marked [n], then lists those passages with their
+document, date, status (SUPERSEDED or HISTORICAL guidance is flagged) and section.
+When the documents do not answer the question, it says so and shows the closest passages."""
+
+ASK_EPILOG = """\
+examples:
+  opmodel ask "Who pays for the practice phone system?"
+  opmodel ask "What is Lot 2?"
+  opmodel ask --json "Who issues NHS smartcards?"        one JSON object
+  printf 'What is HSCN?\\nWho buys GP clinical systems?\\n' | opmodel ask --json
+                                         one JSON object per input line, model loaded once
+
+--json objects: {"question", "answer", "abstained", "citations": [{"n", "source", "title",
+"published", "status", "page", "section", "text", "score"}], "elapsed_ms"}.
+Reading standard input, every input line gets exactly one output line; a line that cannot
+be answered (empty, over 2,000 characters, not UTF-8) gets {"question": ..., "error": ...}
+instead, the rest are still answered, and the exit status is then 2.
+Each stdin line is its own question (use `opmodel chat` for follow-ups)."""
+
+CHAT_EPILOG = """\
+examples of a conversation:
+  you> Who buys GP clinical systems?
+  you> and who pays for them?          (a follow-up: understood from the question before)
+  you> :new                            start a new conversation
+  you> :q                              leave (or Ctrl-D)"""
+
+SOURCES_EPILOG = """\
+examples:
+  opmodel sources                      documents with date, status and passage counts
+  opmodel sources --json               the same as one JSON object per document"""
+
+BANNER = """\
+opmodel chat: questions about GP IT services in England, answered by quoting the documents.
+Try: "Who pays for the practice phone system?", then a follow-up like "and who funds it?"
+Commands: :new starts a new conversation, :q (or Ctrl-D) leaves."""
+
+HISTORY_TURNS = 5
+EXIT_BAD_INPUT = 2
+
+
+def _settings_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (default: OPMODEL_INDEX or .opmodel/index)")
 
 
 def register(sub) -> None:
-    pass
+    fmt = argparse.RawDescriptionHelpFormatter
+    ask = sub.add_parser("ask", help="answer one question (or one per stdin line) with quoted passages",
+                         description=ASK_DESCRIPTION, epilog=ASK_EPILOG, formatter_class=fmt)
+    ask.add_argument("question", nargs="?", help="the question, in quotes; omit it to read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("--top-k", type=int, metavar="N", help="cite at most N passages (default 5)")
+    _settings_args(ask)
+    ask.set_defaults(handler=handle_ask)
+
+    chat = sub.add_parser("chat", help="interactive questions with follow-ups",
+                          description="Ask questions one after another; follow-ups are understood "
+                          "in the context of the question before.", epilog=CHAT_EPILOG, formatter_class=fmt)
+    _settings_args(chat)
+    chat.set_defaults(handler=handle_chat)
+
+    sources = sub.add_parser("sources", help="list the indexed documents with date, status and passages",
+                             description="What the answers can quote: every indexed document with its date, "
+                             "status and number of passages.", epilog=SOURCES_EPILOG, formatter_class=fmt)
+    sources.add_argument("--json", action="store_true", help="one JSON object per document")
+    _settings_args(sources)
+    sources.set_defaults(handler=handle_sources)
+
+
+def _settings(args):
+    from opmodel.settings import Settings
+
+    overrides = {}
+    if getattr(args, "index", None):
+        overrides["index_dir"] = args.index
+    if getattr(args, "top_k", None) is not None:
+        overrides["top_k"] = args.top_k
+    return Settings(**overrides)
+
+
+def _assistant(args):
+    from answer.engine import Assistant
+
+    return Assistant.from_settings(_settings(args))
+
+
+def handle_ask(args) -> int:
+    from answer.engine import validate_question
+
+    if args.question is not None:
+        question = validate_question(args.question)  # before loading anything: bad input fails fast
+        _print_answer(_assistant(args).ask(question), args.json)
+        return 0
+    if sys.stdin.isatty():
+        from opmodel.errors import QuestionError
+
+        raise QuestionError('give a question, e.g. opmodel ask "Who pays for the practice phone system?", '
+                            "or pipe questions in, one per line")
+    return _ask_lines(_assistant(args), sys.stdin.buffer, args.json)
+
+
+def _ask_lines(assistant, stream, as_json: bool) -> int:
+    """One answer (or one error) per input line; the exit status says whether any line failed."""
+    from opmodel.errors import QuestionError
+
+    failed = False
+    for number, raw in enumerate(stream, start=1):
+        line = raw.rstrip(b"\r\n")
+        try:
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise QuestionError(f"line {number} is not valid UTF-8 text") from None
+            answer = assistant.ask(text)
+        except QuestionError as exc:
+            failed = True
+            shown = line.decode("utf-8", errors="replace")
+            if as_json:
+                print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False), flush=True)
+            else:
+                print(f"opmodel: line {number}: {exc}", file=sys.stderr, flush=True)
+            continue
+        _print_answer(answer, as_json)
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        return
+    from answer.render import render_answer
+
+    print(render_answer(answer), flush=True)
+    print(flush=True)
+
+
+def handle_chat(args) -> int:
+    from answer.render import render_answer
+    from opmodel.errors import QuestionError
+
+    assistant = _assistant(args)
+    assistant.index.snapshot()  # a missing index is said once, up front
+    print(BANNER + "\n", flush=True)
+    history: list[str] = []
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        except UnicodeDecodeError:
+            print("opmodel: that line is not valid UTF-8 text; please type it again", flush=True)
+            continue
+        command = line.strip().lower()
+        if command in (":q", ":quit", "quit", "exit", ":exit"):
+            return 0
+        if command in (":new", ":reset"):
+            history.clear()
+            print("(new conversation)\n", flush=True)
+            continue
+        if not command:
+            print('(type a question, e.g. "Who issues NHS smartcards?", or :q to leave)', flush=True)
+            continue
+        try:
+            answer = assistant.ask(line, history[-HISTORY_TURNS:])
+        except QuestionError as exc:
+            print(f"opmodel: {exc}", flush=True)
+            continue
+        history.append(line.strip())
+        print("\n" + render_answer(answer) + "\n", flush=True)
+
+
+class _ModelName:
+    """Listing documents needs the model's name (to check the index matches it), not its weights."""
+
+    def __init__(self):
+        from opmodel.embedding import DIMENSION, MODEL_NAME
+
+        self.name, self.dimension = MODEL_NAME, DIMENSION
+
+    def embed(self, texts):
+        raise RuntimeError("listing sources never embeds")
+
+
+def handle_sources(args) -> int:
+    from answer.render import render_sources
+    from opmodel.errors import IndexMissingError
+    from opmodel.index import open_index
+
+    index = open_index(_settings(args), embedder=_ModelName())
+    try:
+        passages = index.passages()
+    except IndexMissingError:
+        raise IndexMissingError("nothing is indexed yet: run `opmodel ingest` to index corpus/ "
+                                "(or `opmodel ingest PATH` for other files)") from None
+    rows: dict[str, dict] = {}
+    for p in passages:
+        row = rows.setdefault(p.source, {"source": p.source, "title": p.title, "published": p.published,
+                                         "status": p.status, "passages": 0})
+        row["passages"] += 1
+    ordered = sorted(rows.values(), key=lambda r: (r["published"] or "", r["source"]), reverse=True)
+    if args.json:
+        for row in ordered:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        print(render_sources(ordered))
+    return 0

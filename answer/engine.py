@@ -31,6 +31,10 @@ def validate_question(text: object) -> str:
     """The question stripped of surrounding whitespace, or QuestionError saying what is wrong."""
     if not isinstance(text, str):
         raise QuestionError(f"the question must be text, got {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes smuggled in as surrogates (e.g. from argv)
+        raise QuestionError("the question is not valid UTF-8 text") from None
     stripped = text.strip()
     if not stripped:
         raise QuestionError("the question is empty: type a question, e.g. \"Who pays for the practice phone system?\"")

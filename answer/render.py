@@ -1,0 +1,65 @@
+"""Answers as a terminal shows them: the direct answer, then the numbered passages it rests on
+with their document, date, status and section, the quoted text wrapped to the window."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+from answer.types import Answer, Citation
+
+MAX_WIDTH = 100
+STATUS_FLAG = {"current": "current", "superseded": "SUPERSEDED", "historical": "HISTORICAL"}
+
+
+def width() -> int:
+    return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
+
+
+def _wrap(text: str, indent: str, cols: int) -> str:
+    paragraphs = [line.strip() for line in text.splitlines()]
+    return "\n".join(
+        textwrap.fill(p, cols, initial_indent=indent, subsequent_indent=indent) if p else ""
+        for p in paragraphs
+    )
+
+
+def where(c: Citation) -> str:
+    p = c.passage
+    bits = [p.published or "undated", STATUS_FLAG.get(p.status, p.status)]
+    if p.page is not None:
+        bits.append(f"page {p.page}")
+    if p.section:
+        bits.append(f"section: {p.section}")
+    bits.append(p.source)
+    return " · ".join(bits)
+
+
+def render_citation(c: Citation, cols: int) -> str:
+    p = c.passage
+    head = textwrap.fill(f"[{c.n}] {p.title}", cols, subsequent_indent="    ")
+    meta = textwrap.fill(where(c), cols, initial_indent="    ", subsequent_indent="    ")
+    return f"{head}\n{meta}\n{_wrap(p.text, '    │ ', cols)}"
+
+
+def render_answer(answer: Answer, cols: int | None = None) -> str:
+    cols = cols or width()
+    parts = [_wrap(answer.text, "", cols)]
+    if answer.citations:
+        label = "Closest passages" if answer.abstained else "Sources"
+        parts.append(f"{label}:")
+        parts.extend(render_citation(c, cols) for c in answer.citations)
+    return "\n\n".join(parts)
+
+
+def render_sources(rows: list[dict], cols: int | None = None) -> str:
+    """One block per document: title, then date, status, passages and file name."""
+    cols = cols or width()
+    blocks = []
+    for r in rows:
+        title = textwrap.fill(r["title"], cols, subsequent_indent="  ")
+        flag = STATUS_FLAG.get(r["status"], r["status"])
+        blocks.append(f"{title}\n  {r['published'] or 'undated'} · {flag} · {r['passages']} passages · {r['source']}")
+    total = sum(r["passages"] for r in rows)
+    blocks.append(f"{len(rows)} documents, {total} passages")
+    return "\n\n".join(blocks)
