@@ -28,7 +28,8 @@ examples:
   opmodel ingest                        index corpus/ (the default folder)
   opmodel ingest corpus/new-guidance.pdf
                                         add or refresh one file, keep everything else
-  opmodel ingest --rebuild              re-read and re-embed everything (after a model change)
+  opmodel ingest --rebuild              re-read every file and write a fresh index version
+                                        (needed after the embedding model changes)
   opmodel ingest --quiet                no progress bar, one summary line (for scripts/cron)
 
 describe each new document in corpus/metadata.yaml (title, publisher, published, kind,
@@ -48,7 +49,12 @@ def register(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to index (default: the corpus folder)")
-    parser.add_argument("--rebuild", action="store_true", help="re-read and re-embed every document, even unchanged ones")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="re-read every document, even unchanged ones, and write a fresh index version; "
+        "passages are re-embedded when the embedding model changed (otherwise vectors are identical and reused)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or per-file lines; problems still go to stderr")
     parser.set_defaults(handler=handle)
 

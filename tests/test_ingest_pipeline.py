@@ -241,3 +241,14 @@ def test_cli_prints_a_summary_and_exits_1_when_a_file_failed(corpus, monkeypatch
     out, _ = capsys.readouterr()
     assert "0 added, 0 updated, 0 removed, 2 unchanged, 0 failed" in out
     assert "0 embeddings computed" in out
+
+
+def test_an_unreadable_metadata_file_stops_before_touching_the_index(index, corpus):
+    from opmodel.errors import ConfigError
+
+    run_ingest(index, [corpus], corpus)
+    version = index.snapshot().collection
+    (corpus / "metadata.yaml").write_text("funding.txt: [unclosed\n")
+    with pytest.raises(ConfigError, match="metadata.yaml"):
+        run_ingest(index, [corpus], corpus)
+    assert index.snapshot().collection == version
