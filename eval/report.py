@@ -101,9 +101,11 @@ def got(outcome: Outcome) -> str:
 def cited(outcome: Outcome) -> str:
     parts = []
     for position, c in enumerate(outcome.answer.citations, start=1):
+        p = c.passage
         mark = " ★" if position == outcome.rank else ""
-        where = f", {c.passage.section}" if c.passage.section else ""
-        parts.append(f"[{c.n}] {c.passage.source}{where}{mark}")
+        section = p.section.split(" > ")[-1] if p.section else ""
+        where = f" › {cell(section, 40)}" if section and section != p.title else ""
+        parts.append(f"[{c.n}] {cell(p.title, 40)} ({p.published or 'undated'}, {p.status}){where}{mark}")
     baseline = ""
     if outcome.pair.answerable and outcome.baseline_ms is not None:
         baseline = f" · baseline: {'rank ' + str(outcome.baseline_rank) if outcome.baseline_rank else 'miss'}"
@@ -121,7 +123,7 @@ def question_rows(result: EvalResult) -> list[str]:
         status = o.status if o.passed else f"**{o.status}**"
         lines.append(
             f"| {status} | {o.pair.id} ({o.pair.split}, {o.pair.category}) | {cell(question)} "
-            f"| {cell(expected(o))} | {cell(got(o))} | {cell(cited(o), 400)} |"
+            f"| {cell(expected(o))} | {cell(got(o))} | {cell(cited(o), 600)} |"
         )
     return lines
 
