@@ -32,7 +32,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet
 
-FORMAT_VERSION = "2"  # bump when a change here changes passages: every document is re-chunked
+FORMAT_VERSION = "3"  # bump when a change here changes passages: every document is re-chunked
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -40,11 +40,14 @@ HEADING_WORDS = 12
 _DEFINITION = re.compile(r"^(?P<term>[A-Z0-9][^:.!?;]{0,99}?):\s+(?P<meaning>\S.*)$")
 _DEFINITIONS_SECTION = re.compile(r"\b(definitions?|glossary|terms|terminology|abbreviations|acronyms|interpretation)\b", re.I)
 # Words that open a label or a sentence, never a defined term: "Note: ...", "It says: ...".
-_NOT_TERMS = frozenset(
-    """note notes nb n.b example examples source sources see tip warning important tel telephone
-    email e-mail web website date updated published author re subject contact address phone fax
-    it this these that those they we he she there here which who i you our their its""".split()
+_REMARKS = frozenset("note notes nb n.b example examples source sources see tip warning important".split())
+_NOT_TERMS = _REMARKS | frozenset(
+    """q a question answer tel telephone email e-mail web website date updated published author re
+    subject contact address phone fax it this these that those they we he she there here which who
+    i you our their its""".split()
 )
+# "1. Introduction", "2.3 Funding arrangements": a section number, then a capitalised title.
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-Z]")
 _DATE_LINE = re.compile(r"^[\d\s/.,-]*(?:[A-Za-z]{3,9}\.?\s+)?[\d\s/.,-]*$")
 
 
@@ -106,7 +109,7 @@ def _units(blocks: tuple[Block, ...]) -> list[_Unit]:
         term = _definition_term(block.text, in_definitions)
         # In a definitions section a short "Term: meaning" is a definition; elsewhere a short
         # unpunctuated line is a heading ("Primary care IT services: Operating model published").
-        heading = _is_heading(block, following) and not (in_definitions and term)
+        heading = _is_heading(block, following, blocks[i - 1] if i else None) and not (in_definitions and term)
         if not in_definitions and (heading or not _neighbour_defines(blocks, i)):
             term = None
         if heading:
@@ -133,8 +136,11 @@ def _introduces(unit: _Unit, blocks: tuple[Block, ...], i: int) -> bool:
 
 
 def _enter_heading(path: list[tuple[int, str]], block: Block, after_heading: bool) -> list[tuple[int, str]]:
+    numbered = _NUMBERED.match(block.text)
     if block.heading_level:
         level = block.heading_level
+    elif numbered:
+        level = numbered.group(1).count(".") + 1  # "2.3" sits under "2"
     elif after_heading and path:
         level = path[-1][0] + 1  # a run of headings: each one nests in the one before
     else:
@@ -142,17 +148,20 @@ def _enter_heading(path: list[tuple[int, str]], block: Block, after_heading: boo
     return [(lvl, h) for lvl, h in path if lvl < level] + [(level, block.text)]
 
 
-def _is_heading(block: Block, following: Optional[Block]) -> bool:
+def _is_heading(block: Block, following: Optional[Block], previous: Optional[Block] = None) -> bool:
     if block.heading_level:
         return True
     text = block.text
+    if is_bullet(text) and not _NUMBERED.match(text):
+        return False
+    if is_bullet(text) and any(b is not None and is_bullet(b.text) for b in (previous, following)):
+        return False  # an item of a numbered list, not a numbered section heading
     return (
         following is not None
         and len(text) <= HEADING_CHARS
         and len(text.split()) <= HEADING_WORDS
         and (text[0].isupper() or text[0].isdigit())
         and text[-1] not in ".,;:!-–—"
-        and not is_bullet(text)
         and not _DATE_LINE.match(text)
         and not _is_note(text)
     )
@@ -161,7 +170,7 @@ def _is_heading(block: Block, following: Optional[Block]) -> bool:
 def _is_note(text: str) -> bool:
     """"Note: see section 4" is a remark, not a heading, however short."""
     match = _DEFINITION.match(text)
-    return bool(match) and match.group("term").split()[0].lower().rstrip(".") in _NOT_TERMS
+    return bool(match) and match.group("term").split()[0].lower().rstrip(".") in _REMARKS
 
 
 def _definition_term(text: str, lenient: bool) -> Optional[str]:
@@ -185,7 +194,7 @@ def _neighbour_defines(blocks: tuple[Block, ...], i: int) -> bool:
     return any(
         0 <= j < len(blocks)
         and _definition_term(blocks[j].text, lenient=False) is not None
-        and not _is_heading(blocks[j], blocks[j + 1] if j + 1 < len(blocks) else None)
+        and not _is_heading(blocks[j], blocks[j + 1] if j + 1 < len(blocks) else None, blocks[j - 1] if j else None)
         for j in (i - 1, i + 1)
     )
 

@@ -223,3 +223,23 @@ def test_corpus_definitions_lists_and_lots_are_shaped_for_quoting(corpus_passage
     assert funding.text.count("\n– ") == 8
     news = corpus_passages["000_448a70553580d094.txt"]
     assert by_text(news, "The NHS CB will be directly responsible for:").text.count("\n• ") == 6
+
+
+def test_numbered_section_headings_nest_and_numbered_lists_stay_lists(tmp_path):
+    passages = chunk(
+        tmp_path,
+        "1. Introduction\n\nWho pays for what.\n\n2. Funding\n\n2.1 Core services\n\nThe ICB will:\n\n"
+        "1. fund the clinical system\n2. fund the network\n\n2.2 Practice services\n\nPractices fund telephony.\n",
+    )
+    assert [(p.section, p.text) for p in passages] == [
+        ("1. Introduction", "Who pays for what."),
+        ("2. Funding > 2.1 Core services", "The ICB will:\n1. fund the clinical system\n2. fund the network"),
+        ("2. Funding > 2.2 Practice services", "Practices fund telephony."),
+    ]
+
+
+def test_a_question_line_heads_its_answer(tmp_path):
+    passages = chunk(tmp_path, "Q: Who pays for the practice phone system?\nA: The practice pays for its telephony.\n")
+    assert [(p.section, p.text) for p in passages] == [
+        ("Q: Who pays for the practice phone system?", "A: The practice pays for its telephony.")
+    ]
