@@ -36,7 +36,9 @@ def register(app: App, parts) -> None:
                 empty_reply=replies.help_message())
 
     @assistant.thread_started
-    def on_thread_started(say, set_suggested_prompts) -> None:
+    def on_thread_started(body: dict, say, set_suggested_prompts) -> None:
+        if not parts.seen.first_time(event_keys(body)):
+            return
         say(replies.greeting())
         set_suggested_prompts(prompts=replies.suggested_prompts(), title="Try asking")
 

@@ -19,7 +19,14 @@ EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; refuse anything absurd
 
 
-def make_server(app: App, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServer:
+class EventsServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default backlog of 5 drops connections in a burst, and the sender then
+    # waits a whole second to retry: longer than Slack's patience allows for twenty at once.
+    request_queue_size = 128
+
+
+def make_server(app: App, port: int, host: str = "0.0.0.0") -> EventsServer:
     class SlackEventsHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -62,6 +69,4 @@ def make_server(app: App, port: int, host: str = "0.0.0.0") -> ThreadingHTTPServ
         def log_message(self, format: str, *args) -> None:
             log.debug("http: " + format, *args)
 
-    server = ThreadingHTTPServer((host, port), SlackEventsHandler)
-    server.daemon_threads = True
-    return server
+    return EventsServer((host, port), SlackEventsHandler)

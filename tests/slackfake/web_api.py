@@ -38,6 +38,11 @@ class Failure:
     headers: dict
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 would stall bursts of calls for a second
+
+
 class FakeSlackWebAPI:
     def __init__(self):
         self.calls: list[Call] = []
@@ -46,8 +51,7 @@ class FakeSlackWebAPI:
         self._failures: dict[str, list[Failure]] = {}
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
