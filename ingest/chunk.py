@@ -11,8 +11,8 @@
   passage text itself must stay one verbatim stretch of the document.
 * A paragraph is one passage when it fits; otherwise it is cut between sentences into
   near-equal parts of at most 1,200 characters (see ingest.split).
-* A fragment (under FRAGMENT_CHARS, not a sentence: "Stakeholders:", a dateline) joins the
-  passage it leads into, since on its own it answers nothing.
+* A fragment (under FRAGMENT_CHARS and not a sentence of three words or more: "Stakeholders:",
+  a dateline) joins the passage it leads into, since on its own it answers nothing.
 
 Passage text is a contiguous stretch of Document.text(): blocks joined by newlines, bullets
 and dashes as in the source. Passage.sentences holds [start, end) of each sentence (list
@@ -32,10 +32,11 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet
 
-FORMAT_VERSION = "3"  # bump when a change here changes passages: every document is re-chunked
+FORMAT_VERSION = "4"  # bump when a change here changes passages: every document is re-chunked
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
+MAX_HEADING_RUN = 3
 
 _DEFINITION = re.compile(r"^(?P<term>[A-Z0-9][^:.!?;]{0,99}?):\s+(?P<meaning>\S.*)$")
 _DEFINITIONS_SECTION = re.compile(r"\b(definitions?|glossary|terms|terminology|abbreviations|acronyms|interpretation)\b", re.I)
@@ -47,7 +48,7 @@ _NOT_TERMS = _REMARKS | frozenset(
     i you our their its""".split()
 )
 # "1. Introduction", "2.3 Funding arrangements": a section number, then a capitalised title.
-_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-Z]")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-Z][A-Za-z’'-]*(?:\s|$)")
 _DATE_LINE = re.compile(r"^[\d\s/.,-]*(?:[A-Za-z]{3,9}\.?\s+)?[\d\s/.,-]*$")
 
 
@@ -69,7 +70,8 @@ class _Unit:
 
     def is_fragment(self) -> bool:
         text = self.text()
-        return self.term is None and len(text) < FRAGMENT_CHARS and not ends_sentence(text)
+        short = len(text) < FRAGMENT_CHARS and (not ends_sentence(text) or len(text.split()) < 3)
+        return self.term is None and short
 
 
 def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -> list[Passage]:
@@ -103,13 +105,13 @@ def _units(blocks: tuple[Block, ...]) -> list[_Unit]:
     units: list[_Unit] = []
     path: list[tuple[int, str]] = []  # (level, heading)
     after_heading = False
+    looks_like_heading = _heading_shapes(blocks)
     for i, block in enumerate(blocks):
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
         in_definitions = any(_DEFINITIONS_SECTION.search(h) for _, h in path)
         term = _definition_term(block.text, in_definitions)
         # In a definitions section a short "Term: meaning" is a definition; elsewhere a short
         # unpunctuated line is a heading ("Primary care IT services: Operating model published").
-        heading = _is_heading(block, following, blocks[i - 1] if i else None) and not (in_definitions and term)
+        heading = looks_like_heading[i] and not (in_definitions and term)
         if not in_definitions and (heading or not _neighbour_defines(blocks, i)):
             term = None
         if heading:
@@ -148,6 +150,24 @@ def _enter_heading(path: list[tuple[int, str]], block: Block, after_heading: boo
     return [(lvl, h) for lvl, h in path if lvl < level] + [(level, block.text)]
 
 
+def _heading_shapes(blocks: tuple[Block, ...]) -> list[bool]:
+    """Which blocks look like headings. More than MAX_HEADING_RUN short unnumbered lines in a
+    row are a list (references, contacts, table cells), not headings nested ever deeper."""
+    shapes = [
+        _is_heading(block, blocks[i + 1] if i + 1 < len(blocks) else None, blocks[i - 1] if i else None)
+        for i, block in enumerate(blocks)
+    ]
+    start = 0
+    while start < len(blocks):
+        end = start
+        while end < len(blocks) and shapes[end] and not (blocks[end].heading_level or _NUMBERED.match(blocks[end].text)):
+            end += 1
+        if end - start > MAX_HEADING_RUN:
+            shapes[start:end] = [False] * (end - start)
+        start = end + 1
+    return shapes
+
+
 def _is_heading(block: Block, following: Optional[Block], previous: Optional[Block] = None) -> bool:
     if block.heading_level:
         return True
@@ -160,11 +180,19 @@ def _is_heading(block: Block, following: Optional[Block], previous: Optional[Blo
         following is not None
         and len(text) <= HEADING_CHARS
         and len(text.split()) <= HEADING_WORDS
-        and (text[0].isupper() or text[0].isdigit())
+        and (text[0].isupper() or bool(_NUMBERED.match(text)))
+        and _reads_as_words(text)
         and text[-1] not in ".,;:!-–—"
         and not _DATE_LINE.match(text)
         and not _is_note(text)
     )
+
+
+def _reads_as_words(text: str) -> bool:
+    """Headings are words, not code or table cells ("4 CARD32 N_PARENTS", "0x100 = flag")."""
+    visible = text.replace(" ", "")
+    letters = sum(c.isalpha() for c in visible)
+    return letters >= 0.6 * len(visible) and not any(c in visible for c in "_={}<>[]|\\")
 
 
 def _is_note(text: str) -> bool:

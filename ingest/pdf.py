@@ -119,7 +119,10 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     for lines in pages:
         counts.update({(place, _signature(lines[i].raw)) for place, i in _edges(lines)})
     repeated = {key for key, n in counts.items() if n >= 2 and n >= 0.5 * len(pages)}
-    gap = _gap_test(pages)
+    leading = _leading(pages)
+
+    def gap(line: _Line) -> bool:  # any space beyond the body's line spacing
+        return line.space > leading
 
     def furniture(place: int, line: _Line) -> bool:
         return (place, _signature(line.raw)) in repeated or bool(_PAGE_NUMBER.match(line.raw.strip()))
@@ -198,7 +201,7 @@ def _continues(paragraph: str, previous: str, raw: str, indent: int, width: floa
         return False
     if _HYPHEN_END.search(paragraph) and starts_lowercase(text):
         return True
-    full = len(previous) >= width
+    full = len(previous.strip()) >= width
     if ends_clause(paragraph):
         return full  # a sentence ended inside a paragraph, not at its short last line
     if is_bullet(paragraph) and _indent(raw) > indent:
@@ -223,7 +226,9 @@ def _indent(line: str) -> int:
 
 
 def _full_width(pages: list[list[_Line]]) -> int:
-    widths = sorted(len(line.raw) for lines in pages for line in lines)
+    """Characters in a line that spans the column (indentation aside: a centred or
+    right-aligned heading reaches the margin without filling the line)."""
+    widths = sorted(len(line.raw.strip()) for lines in pages for line in lines)
     return max(1, widths[int(0.9 * (len(widths) - 1))]) if widths else 1
 
 

@@ -243,3 +243,18 @@ def test_a_question_line_heads_its_answer(tmp_path):
     assert [(p.section, p.text) for p in passages] == [
         ("Q: Who pays for the practice phone system?", "A: The practice pays for its telephony.")
     ]
+
+
+def test_a_run_of_short_lines_is_a_list_not_ever_deeper_headings(tmp_path):
+    passages = chunk(
+        tmp_path,
+        "3. Contributors\n\nReferences\nGNOME desktop, http://www.gnome.org\nKDE desktop, http://www.kde.org\n"
+        "ROX desktop, http://rox.sourceforge.net\nThese are the desktops this applies to.\n",
+    )
+    assert {p.section for p in passages} == {"3. Contributors"}
+    assert "References\nGNOME desktop" in passages[0].text
+
+
+def test_code_and_table_cells_are_not_headings(tmp_path):
+    passages = chunk(tmp_path, "Header layout\n\n4 CARD32 ALIAS_LIST_OFFSET\nThe offset of the alias list.\n")
+    assert [p.section for p in passages] == ["Header layout"]
