@@ -38,12 +38,13 @@ def make_server(app: App, port: int, host: str = "0.0.0.0") -> EventsServer:
 
         def do_POST(self) -> None:
             path, _, query = self.path.partition("?")
-            length = int(self.headers.get("Content-Length") or 0)
-            if path != EVENTS_PATH:
-                self._reply(404, {}, "")
-                return
-            if length > MAX_BODY_BYTES:
-                self._reply(413, {}, "")
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if path != EVENTS_PATH or not 0 <= length <= MAX_BODY_BYTES:
+                self.close_connection = True  # the unread body must not be taken for a request
+                self._reply(404 if path != EVENTS_PATH else 413, {}, "")
                 return
             body = self.rfile.read(length).decode("utf-8", errors="replace")
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 
 from bot.blocks import render_answer
 from slackfake import payloads
@@ -136,3 +137,17 @@ def test_follow_up_in_a_thread_is_answered_with_the_earlier_question(http_bot, f
     alone = render_answer(bot_assistant.ask("and who funds it?"))
     assert posts[1].params["blocks"] == expected.blocks
     assert expected.blocks != alone.blocks
+
+
+def test_other_paths_and_oversized_bodies_are_refused_without_dispatch(http_bot, fake_slack):
+    body = json.dumps(payloads.mention(QUESTION))
+    headers = payloads.signed_headers(body, SIGNING_SECRET)
+    assert payloads.post(http_bot.url.replace("/slack/events", "/elsewhere"), body, headers)[0] == 404
+    huge = body + " " * 1_100_000
+    try:
+        status = payloads.post(http_bot.url, huge, payloads.signed_headers(huge, SIGNING_SECRET))[0]
+    except urllib.error.URLError:  # refused before the sender finished writing: the pipe breaks
+        status = 413
+    assert status == 413
+    settle(0.5)
+    assert fake_slack.api.calls_to("chat.postMessage") == []
