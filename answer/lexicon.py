@@ -125,7 +125,28 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("help", "support", "advice", "guidance"),
     ("printer", "printers", "copier", "copiers", "multi-function copiers"),
     ("document", "operating model", "guidance", "framework"),
+    ("give", "gives", "provide", "provides", "provided", "offer", "offers", "supply", "supplies", "issued",
+     "hand out", "hands out"),
+    ("decide", "decides", "decided", "deciding", "decision", "choose", "choice", "pick", "select"),
+    ("compulsory", "mandatory", "mandated", "obligatory", "obliged", "voluntary", "optional", "have to",
+     "sign up", "required"),
+    ("problem", "problems", "headache", "difficult", "difficulties", "frustrating", "burden", "hassle"),
+    ("spec", "specification", "template"),
+    ("latest", "newest", "current", "revised", "updated", "revision"),
+    ("still running", "still in place", "still exist", "expired", "replaced", "superseded", "abolished",
+     "no longer"),
+    ("earlier", "previous", "preceding", "former", "older"),
+    ("apply", "applies", "cover", "covers", "covered", "in scope", "scope"),
+    ("organisation", "organisations", "company", "firm"),
 )
+
+# A specific word and the broader terms documents use for it (one direction only: a dentist is
+# a primary care contractor, but not every primary care contractor is a dentist).
+BROADER: dict[str, tuple[str, ...]] = {
+    term: ("primary care contractor", "primary care contractors", "primary care provider", "primary care providers")
+    for term in ("dentist", "dentists", "dental", "dental practice", "pharmacist", "pharmacists", "pharmacy",
+                 "pharmacies", "community pharmacy", "optometrist", "optometrists", "optician", "opticians", "optometry")
+}
 
 # Acronyms that are also English words count only when written in capitals ("who funds it?").
 CASE_SENSITIVE = {"it", "ra", "ig", "ip", "des", "ods", "ics", "sha", "pms", "dpa", "api"}
@@ -150,7 +171,7 @@ def _build_synonyms() -> dict[str, tuple[str, ...]]:
 
 SYNONYMS = _build_synonyms()
 _PHRASES = sorted(
-    set(ACRONYMS) | set(ACRONYM_ALIASES) | set(SYNONYMS) | {e for v in ACRONYMS.values() for e in v},
+    set(ACRONYMS) | set(ACRONYM_ALIASES) | set(SYNONYMS) | set(BROADER) | {e for v in ACRONYMS.values() for e in v},
     key=len,
     reverse=True,
 )
@@ -184,7 +205,7 @@ def find_terms(text: str) -> list[str]:
 # How much an expansion counts next to the user's own words.
 SAME_THING = 0.9  # acronym <-> its expansion
 LINEAGE_NAME = 0.7  # an older or newer name of the same role
-SYNONYM = 0.5  # everyday word for a document's term
+SYNONYM = 0.7  # everyday word for a document's term
 
 
 def related_terms(term: str) -> dict[str, float]:
@@ -207,6 +228,7 @@ def related_terms(term: str) -> dict[str, float]:
         if names & set(s.old) or names & set(s.new_terms):
             add([*s.old, *s.new_terms], LINEAGE_NAME)
     add(SYNONYMS.get(key, ()), SYNONYM)
+    add(BROADER.get(key, ()), SYNONYM)
     return out
 
 

@@ -22,11 +22,13 @@ Concept = tuple[Alternative, ...]
 class Query:
     question: str  # what the user asked (merged with the conversation's subject for a follow-up)
     dense_text: str  # the question with acronyms spelled out and other names of the same bodies
-    concepts: tuple[Concept, ...]
+    concepts: tuple[Concept, ...]  # what this turn asks about
     own_words: frozenset[str]  # the stemmed content words the user typed in this turn
+    context: tuple[Concept, ...] = ()  # a follow-up's subject, from the questions before it, weighted down
 
-    def terms(self) -> set[str]:
-        return {t for concept in self.concepts for terms, _ in concept for t in terms}
+    @property
+    def all_concepts(self) -> tuple[Concept, ...]:
+        return self.concepts + self.context
 
 
 def _phrase_terms(phrase: str) -> tuple[str, ...]:
@@ -63,6 +65,7 @@ def with_context(query: Query, context: Query, weight: float = 0.6) -> Query:
     return Query(
         question=f"{context.question} {query.question}",
         dense_text=f"{context.dense_text} {query.dense_text}",
-        concepts=query.concepts + older,
+        concepts=query.concepts,
         own_words=query.own_words,
+        context=older + context.context,
     )

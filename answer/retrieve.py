@@ -102,7 +102,7 @@ class Retriever:
         corpus = self.corpus(snap)
         vector = self.embed(query) if vector is None else vector
         dense = self.index.search(vector, CANDIDATES, snap)
-        lexical = corpus.bm25.top(query.concepts, CANDIDATES)
+        lexical = corpus.bm25.top(query.all_concepts, CANDIDATES)
 
         by_id = {p.id: p for p, _ in dense}
         cosine = {p.id: s for p, s in dense}

@@ -1,0 +1,115 @@
+"""Quotable units of a passage, scored against a question.
+
+A sentence is rarely quotable alone when it belongs to a structure: a list item means little
+without the sentence introducing its list ("The NHS CB will be directly responsible for:"),
+a lead-in ending in a colon ("Lot 2:") means nothing without what follows it, and a sentence
+that opens with "These include" or "This" finishes the one before. A quote is therefore one or
+more verbatim pieces of one passage, joined with " … " when they are not adjacent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from answer import bm25
+from answer.query import Concept
+
+SENTENCE_K1, SENTENCE_B, SENTENCE_AVG = 1.2, 0.5, 25.0
+BULLETS = ("•", "–", "-", "*", "·")
+LIST_CONTEXT_SHARE = 0.5  # how much the introduction's match counts for its items, and vice versa
+FIRST_SENTENCE_BONUS = 1.1  # a passage's first sentence usually states its point (a definition)
+NUMBER_BONUS = 1.3  # "how much", "when": sentences with figures or dates answer those
+CONTINUATION_CHARS = 450  # a sentence is extended with the one finishing it up to this length
+_CONTINUES = re.compile(r"^(These|This|They|It|Such|Those)\b")
+_ASKS_FOR_A_FIGURE = re.compile(r"\b(how (much|many|long)|when|what (year|date)|which years?|what dates?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Quote:
+    passage_rank: int  # 0-based position of the passage among the hits
+    pieces: tuple[tuple[int, int], ...]  # [start, end) offsets in the passage text, in order
+    score: float
+
+    def text(self, passage_text: str) -> str:
+        return " … ".join(passage_text[a:b].strip() for a, b in self.pieces)
+
+    def overlaps(self, other: "Quote") -> bool:
+        return self.passage_rank == other.passage_rank and any(
+            a < d and c < b for a, b in self.pieces for c, d in other.pieces
+        )
+
+
+def sentence_score(concepts: list[tuple[Concept, float]], idf: dict[str, float], sentence: str) -> float:
+    """BM25 over one sentence: each term counted once, each concept through its best name."""
+    toks = set(bm25.tokens(sentence))
+    if not toks:
+        return 0.0
+    saturation = (SENTENCE_K1 + 1) / (1 + SENTENCE_K1 * (1 - SENTENCE_B + SENTENCE_B * len(toks) / SENTENCE_AVG))
+    total = 0.0
+    for concept, factor in concepts:
+        best = 0.0
+        for terms, weight in concept:
+            matched = sum(idf.get(t, 0.0) for t in terms if t in toks)
+            if matched:
+                best = max(best, weight * matched / max(1, sum("_" not in t for t in terms)))
+        total += best * factor
+    return total * saturation
+
+
+def is_bullet(text: str, span: tuple[int, int]) -> bool:
+    """Ingest may keep the bullet inside the sentence or just before it."""
+    before = text[max(0, span[0] - 4) : span[0]].rstrip(" ")
+    return text[span[0] : span[1]].lstrip().startswith(BULLETS) or before.endswith(BULLETS)
+
+
+def _introduction(text: str, spans: list[tuple[int, int]], i: int) -> int | None:
+    """The sentence ending in a colon that introduces list item i, if i is one."""
+    for j in range(i - 1, -1, -1):
+        if text[spans[j][0] : spans[j][1]].rstrip().endswith(":"):
+            return j
+        if not is_bullet(text, spans[j]):
+            return None
+    return None
+
+
+def _merge(spans: list[tuple[int, int]], indices: list[int]) -> tuple[tuple[int, int], ...]:
+    """Pieces for the given sentences: adjacent ones become one piece."""
+    pieces: list[list[int]] = []
+    for i in sorted(set(indices)):
+        if pieces and pieces[-1][2] == i - 1:
+            pieces[-1][1], pieces[-1][2] = spans[i][1], i
+        else:
+            pieces.append([spans[i][0], spans[i][1], i])
+    return tuple((a, b) for a, b, _ in pieces)
+
+
+def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[float], rank: int) -> list[Quote]:
+    """Every quotable unit of one passage with its score (before the passage's rank weight)."""
+    if _ASKS_FOR_A_FIGURE.search(question):
+        scores = [s * NUMBER_BONUS if re.search(r"\d", text[a:b]) else s for s, (a, b) in zip(scores, spans)]
+    if scores:
+        scores = [scores[0] * FIRST_SENTENCE_BONUS, *scores[1:]]
+    sentence = [text[a:b].strip() for a, b in spans]
+    items_of: dict[int, list[int]] = {}
+    for i in range(len(spans)):
+        j = _introduction(text, spans, i)
+        if j is not None:
+            items_of.setdefault(j, []).append(i)
+    out: list[Quote] = []
+    for i, s in enumerate(scores):
+        if i in items_of:  # a list's introduction, with its best-matching item
+            k = max(items_of[i], key=lambda x: scores[x])
+            out.append(Quote(rank, _merge(spans, [i, k]), s + LIST_CONTEXT_SHARE * scores[k]))
+            continue
+        j = _introduction(text, spans, i)
+        if j is not None:  # a list item, with the sentence introducing it
+            out.append(Quote(rank, _merge(spans, [j, i]), s + LIST_CONTEXT_SHARE * scores[j]))
+            continue
+        chosen = [i]
+        if sentence[i].endswith(":") and i + 1 < len(spans):
+            chosen.append(i + 1)  # "Lot 2:" says nothing without what follows
+        elif i + 1 < len(spans) and _CONTINUES.match(sentence[i + 1]) and spans[i + 1][1] - spans[i][0] <= CONTINUATION_CHARS:
+            chosen.append(i + 1)
+        out.append(Quote(rank, _merge(spans, chosen), s))
+    return out
