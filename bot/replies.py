@@ -9,10 +9,11 @@ from bot.blocks import Message, context, notice, section
 from bot.mrkdwn import escape
 from opmodel.settings import MAX_QUESTION_CHARS
 
-# Questions the corpus answers well; shown in help and as assistant-panel prompts.
+# One of each kind users ask (who pays, what is, what replaced); shown in help and as
+# assistant-panel prompts.
 EXAMPLE_QUESTIONS = (
-    "Who is responsible for the practice telephone system?",
-    "What is an NHS smartcard?",
+    "Who pays for the practice phone system?",
+    "What is a GP IT delivery partner?",
     "What replaced GP Systems of Choice (GPSoC)?",
 )
 SEARCHING_STATUS = "Searching the operating model…"
