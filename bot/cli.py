@@ -74,18 +74,26 @@ def run(args: argparse.Namespace) -> int:
 
     settings = Settings()
     check_tokens(settings, http=args.http)
-    bot_logger = logging.getLogger("bot")
-    bot_logger.setLevel(min(logging.getLogger().level, logging.getLevelName(settings.log_level.upper())))
+    level = logging.getLevelName(settings.log_level.upper())
+    if not isinstance(level, int):
+        raise ConfigError(f"OPMODEL_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {settings.log_level!r}")
+    logging.getLogger("bot").setLevel(min(logging.getLogger().level, level))
 
     from answer.engine import Assistant
     from bot.app import build_app
+    from bot.replies import EXAMPLE_QUESTIONS
 
     assistant = Assistant.from_settings(settings)
+    # One question now: a missing index stops the bot here with a clear line, and the first
+    # user does not wait for the model to load.
+    assistant.ask(EXAMPLE_QUESTIONS[0])
+    where = settings.slack_api_url or "slack.com"
     try:
         app = build_app(assistant, settings)
     except BoltError as exc:
-        where = settings.slack_api_url or "slack.com"
         raise ConfigError(f"Slack ({where}) did not accept SLACK_BOT_TOKEN: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot reach Slack at {where}: {exc}. Check the network or SLACK_API_URL") from exc
     return serve_http(app, args.host, args.port) if args.http else serve_socket_mode(app, settings)
 
 
@@ -115,6 +123,8 @@ def serve_socket_mode(app, settings: Settings) -> int:
         handler.connect()
     except SlackApiError as exc:
         raise ConfigError(f"Slack did not accept SLACK_APP_TOKEN: {exc.response.get('error')}") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot open the Socket Mode connection: {exc}") from exc
     print("opmodel slack: connected to Slack in Socket Mode; press Ctrl-C to stop", file=sys.stderr)
     try:
         from threading import Event

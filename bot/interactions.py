@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from typing import Optional
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -70,7 +71,12 @@ def register(app: App, parts) -> None:
     @app.action(ACTION_NOT_HELPFUL)
     def on_feedback(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        _record_feedback(parts, body, action, respond, client)
+        try:
+            _record_feedback(parts, body, action, respond, client)
+        except Exception:
+            reference = secrets.token_hex(4)
+            log.exception("failed to record feedback (reference %s)", reference)
+            respond(response_type="ephemeral", replace_original=False, **replies.apology(reference).as_kwargs())
 
     @app.view(COMMENT_VIEW)
     def on_comment(ack: Ack, view: dict) -> None:

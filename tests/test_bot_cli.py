@@ -115,3 +115,12 @@ def test_opmodel_slack_connects_in_socket_mode(bot_assistant, fake_slack, tmp_pa
         stop(process)
     assert post.params["thread_ts"] == body["event"]["ts"]
     assert fake_slack.api.calls_to("apps.connections.open")[0].token == "xapp-cli"
+
+
+def test_a_missing_index_stops_the_bot_with_one_line(clean_env, capsys, tmp_path):
+    clean_env.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    clean_env.setenv("SLACK_APP_TOKEN", "xapp-1")
+    clean_env.setenv("OPMODEL_INDEX", str(tmp_path / "never-built"))
+    assert main(["slack"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "opmodel ingest" in err

@@ -133,3 +133,19 @@ def test_an_internal_error_gives_an_apology_with_a_reference_and_no_trace(fake_s
         assert leak not in text
     reference = text.split("reference ")[1][:8]
     assert f"reference {reference}" in caplog.text and "Traceback" in caplog.text
+
+
+def test_a_failing_feedback_click_gets_an_apology_not_silence(fake_slack, tmp_path):
+    from answer.engine import Assistant
+    from opmodel.index import open_index
+
+    settings = bot_settings(fake_slack, tmp_path)
+    bot, stop = start_http_bot(Assistant(open_index(settings), settings), settings)
+    helpful = {"type": "button", "action_id": "feedback_helpful", "value": json.dumps({"q": "What is HSCN?", "c": []})}
+    try:
+        deliver(bot, payloads.button_click(helpful, response_url=fake_slack.api.response_url("fb")))
+        [reply] = fake_slack.api.wait_for("response_url")
+    finally:
+        stop()
+    assert "Sorry" in reply.params["text"] and "reference" in reply.params["text"]
+    assert reply.params["response_type"] == "ephemeral"
