@@ -86,7 +86,7 @@ def run_http(assistant, workdir: Path, count: int, concurrent: bool) -> dict:
 
     api = FakeSlackWebAPI().start()
     app = build_app(assistant, bot_settings(api, workdir, f"http-{concurrent}"), limiter=RateLimiter(per_minute=600, burst=100))
-    server = make_server(app, 0, "127.0.0.1")
+    server = make_server(app, SECRET, 0, "127.0.0.1")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}{EVENTS_PATH}"
     sent: dict[str, float] = {}

@@ -94,14 +94,14 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"Slack ({where}) did not accept SLACK_BOT_TOKEN: {exc}") from exc
     except OSError as exc:
         raise ConfigError(f"cannot reach Slack at {where}: {exc}. Check the network or SLACK_API_URL") from exc
-    return serve_http(app, args.host, args.port) if args.http else serve_socket_mode(app, settings)
+    return serve_http(app, settings.slack_signing_secret, args.host, args.port) if args.http else serve_socket_mode(app, settings)
 
 
-def serve_http(app, host: str, port: int) -> int:
+def serve_http(app, signing_secret: str, host: str, port: int) -> int:
     from bot.http import EVENTS_PATH, make_server
 
     try:
-        server = make_server(app, port, host)
+        server = make_server(app, signing_secret, port, host)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     print(f"opmodel slack: listening for Slack events on http://{host}:{port}{EVENTS_PATH}", file=sys.stderr)

@@ -1,8 +1,9 @@
 """HTTP mode: the Events API endpoint, served by a threading HTTP server.
 
 Bolt's own development server answers one request at a time; this one gives each request
-a thread, so a slow client never delays another's ack. Bolt checks every request's
-signature and age (``SLACK_SIGNING_SECRET``, five minutes) and answers 401 otherwise.
+a thread, so a slow client never delays another's ack. Every request's signature and age
+(``SLACK_SIGNING_SECRET``, five minutes) is checked before its body is even parsed, and
+answered 401 otherwise.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,11 @@ class EventsServer(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-def make_server(app: App, port: int, host: str = "0.0.0.0") -> EventsServer:
+def make_server(app: App, signing_secret: str, port: int, host: str = "0.0.0.0") -> EventsServer:
+    if not signing_secret:
+        raise ValueError("signing_secret must be set: HTTP mode checks every request's signature")
+    verifier = SignatureVerifier(signing_secret)
+
     class SlackEventsHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -46,7 +52,14 @@ def make_server(app: App, port: int, host: str = "0.0.0.0") -> EventsServer:
                 self.close_connection = True  # the unread body must not be taken for a request
                 self._reply(404 if path != EVENTS_PATH else 413, {}, "")
                 return
-            body = self.rfile.read(length).decode("utf-8", errors="replace")
+            raw = self.rfile.read(length)
+            # Checked here as well as by Bolt, so that nothing unsigned is even parsed.
+            if not verifier.is_valid(raw, self.headers.get("X-Slack-Request-Timestamp") or "0",
+                                     self.headers.get("X-Slack-Signature") or ""):
+                log.info("refused a request with a missing, wrong or stale signature (%d bytes)", length)
+                self._reply(401, {}, "")
+                return
+            body = raw.decode("utf-8", errors="replace")
             try:
                 response = app.dispatch(BoltRequest(body=body, query=query, headers=dict(self.headers)))
             except Exception:

@@ -71,6 +71,9 @@ def test_unsigned_badly_signed_and_stale_requests_get_401_and_do_nothing(http_bo
         assert status == 401
     challenge = json.dumps({"type": "url_verification", "challenge": "abc", "token": "x"})
     assert payloads.post(http_bot.url, challenge, unsigned)[0] == 401
+    assert payloads.post(http_bot.url, "{not json", unsigned)[0] == 401
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert payloads.post(http_bot.url, "payload=%7Bbroken", form)[0] == 401
     settle()
     assert fake_slack.api.calls_to("chat.postMessage") == []
     assert fake_slack.api.calls_to("conversations.replies") == []

@@ -76,7 +76,7 @@ def start_http_bot(assistant, settings, **build_kwargs):
     from bot.http import EVENTS_PATH, make_server
 
     app = build_app(assistant, settings, **build_kwargs)
-    server = make_server(app, 0, "127.0.0.1")
+    server = make_server(app, settings.slack_signing_secret, 0, "127.0.0.1")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
