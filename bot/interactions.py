@@ -11,7 +11,7 @@ import logging
 import secrets
 from typing import Optional
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -124,8 +124,14 @@ def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: 
         # Open the comment box first: the trigger id expires three seconds after the click.
         client.views_open(trigger_id=body["trigger_id"], view=replies.feedback_comment_view(feedback_id))
     if message:
-        client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""),
-                           blocks=thanked(message.get("blocks") or [], helpful))
+        blocks = thanked(message.get("blocks") or [], helpful)
+        try:
+            client.chat_update(channel=channel, ts=message["ts"], text=message.get("text", ""), blocks=blocks)
+        except SlackApiError as exc:
+            if exc.response.get("error") not in NOT_A_MEMBER + ("cant_update_message",):
+                raise
+            # Shared through a response_url into a channel the bot is not in: edit it the same way.
+            respond(replace_original=True, text=message.get("text", ""), blocks=blocks)
     else:
         shown = render_answer(answer, share=True)
         respond(replace_original=True, text=shown.text, blocks=thanked(shown.blocks, helpful))

@@ -127,3 +127,13 @@ def test_feedback_on_a_private_answer_replaces_it_through_the_response_url(http_
     button(replaced.params["blocks"], "share_answer")  # sharing is still possible
     [row] = FeedbackStore(http_bot.settings.feedback_db).rows()
     assert row.rating == "helpful" and row.answer == bot_assistant.ask(QUESTION).text
+
+
+def test_feedback_on_a_message_the_bot_cannot_edit_is_thanked_through_the_response_url(http_bot, fake_slack):
+    message = ask_in_channel(http_bot, fake_slack)
+    fake_slack.api.fail_next("chat.update", error="cant_update_message")
+    helpful = button(message["blocks"], "feedback_helpful")
+    deliver(http_bot, payloads.button_click(helpful, message=message, response_url=fake_slack.api.response_url("m1")))
+    [replaced] = fake_slack.api.wait_for("response_url")
+    assert replaced.params["replace_original"] is True and "Thanks" in json.dumps(replaced.params["blocks"])
+    assert len(FeedbackStore(http_bot.settings.feedback_db).rows()) == 1
