@@ -43,9 +43,6 @@ class Responder:
     def submit(self, *args, **kwargs) -> Future:
         return self._pool.submit(self.respond, *args, **kwargs)
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
-
     def respond(
         self,
         question: str,
