@@ -119,7 +119,3 @@ class BM25:
         tf = self._tf[i][term]
         norm = self.k1 * (1 - self.b + self.b * self._len[i] / self._avg)
         return self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
-
-    def top(self, concepts, k: int) -> list[tuple[int, float]]:
-        ranked = sorted(self.scores(concepts).items(), key=lambda item: (-item[1], item[0]))
-        return ranked[:k]

@@ -97,9 +97,16 @@ LINEAGE: tuple[Succession, ...] = (
                "The N3 network was replaced by the Health and Social Care Network (HSCN)."),
 )
 
-# Words practice staff use for the documents' vocabulary. Each group is a set of equivalents.
+# Names for the same thing: a document using one answers a question using another.
+EQUIVALENT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("phone", "phones", "telephone", "telephones", "telephony", "phone system", "phone systems",
+     "telephone system", "telephone systems", "voip", "ip telephony", "cloud telephony"),
+    ("surgery", "surgeries", "practice", "practices", "general practice"),
+    ("smartcard", "smartcards", "smart card", "smart cards"),
+)
+
+# Words practice staff use for the documents' vocabulary: related, not identical.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("phone", "phones", "telephone", "telephony", "telephones", "voip", "ip telephony"),
     ("pc", "pcs", "computer", "computers", "desktop", "desktops", "hardware", "equipment", "device", "devices", "laptop"),
     ("pay", "pays", "paid", "fund", "funds", "funded", "funding", "foot the bill", "cost", "costs", "budget", "money", "foots the bill", "pick up the bill", "pays for",
      "finance", "financial"),
@@ -107,7 +114,6 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("replace", "replacement", "refresh", "upgrade", "renew"),
     ("buy", "buys", "purchase", "purchasing", "procure", "procurement", "procured", "order", "commission"),
     ("responsible", "responsibility", "responsibilities", "accountable", "accountability", "in charge", "job"),
-    ("surgery", "surgeries", "practice", "practices", "general practice"),
     ("doctor", "doctors", "gp", "gps", "general practitioner", "clinician", "clinicians"),
     ("patient record", "patient records", "medical record", "medical records", "health record", "health records"),
     ("clinical system", "clinical systems", "gp system", "gp systems", "clinical software", "emis", "systmone"),
@@ -161,17 +167,18 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(body, re.IGNORECASE)
 
 
-def _build_synonyms() -> dict[str, tuple[str, ...]]:
+def _build_groups(groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
     table: dict[str, set[str]] = {}
-    for group in SYNONYM_GROUPS:
+    for group in groups:
         for term in group:
             table.setdefault(term, set()).update(t for t in group if t != term)
     return {k: tuple(sorted(v)) for k, v in table.items()}
 
 
-SYNONYMS = _build_synonyms()
+EQUIVALENTS = _build_groups(EQUIVALENT_GROUPS)
+SYNONYMS = _build_groups(SYNONYM_GROUPS)
 _PHRASES = sorted(
-    set(ACRONYMS) | set(ACRONYM_ALIASES) | set(SYNONYMS) | set(BROADER) | {e for v in ACRONYMS.values() for e in v},
+    set(ACRONYMS) | set(ACRONYM_ALIASES) | set(EQUIVALENTS) | set(SYNONYMS) | set(BROADER) | {e for v in ACRONYMS.values() for e in v},
     key=len,
     reverse=True,
 )
@@ -227,6 +234,7 @@ def related_terms(term: str) -> dict[str, float]:
     for s in LINEAGE:
         if names & set(s.old) or names & set(s.new_terms):
             add([*s.old, *s.new_terms], LINEAGE_NAME)
+    add(EQUIVALENTS.get(key, ()), SAME_THING)
     add(SYNONYMS.get(key, ()), SYNONYM)
     add(BROADER.get(key, ()), SYNONYM)
     return out
@@ -240,6 +248,17 @@ def expansions(text: str) -> dict[str, float]:
         for name, weight in related_terms(term).items():
             if name not in present:
                 out[name] = max(out.get(name, 0.0), weight)
+    return out
+
+
+def other_names(text: str) -> list[str]:
+    """Spelled-out acronyms and the older/newer names of bodies in text: what helps an
+    embedding model that has never seen "HSCN" or does not know a CCG became an ICB."""
+    out: list[str] = []
+    for term in find_terms(text):
+        key = ACRONYM_ALIASES.get(term, term)
+        if key in ACRONYMS or key in _EXPANSION_TO_ACRONYM or any(key in s.old or key in s.new_terms for s in LINEAGE):
+            out += [n for n, w in related_terms(term).items() if w >= LINEAGE_NAME and n not in out]
     return out
 
 

@@ -8,11 +8,17 @@ does not outrank one that answers the question.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from answer import bm25, lexicon
 
 PAIR_WEIGHT = 0.5  # adjacent words of the question found together ("Lot 2") add this much per pair
+# "Who pays / provides / decides ...?" asks for a responsible party; documents answer with
+# "X is responsible for ..." or "... remains a practice responsibility".
+ASKS_WHO = re.compile(r"^\W*(and |so |but )?who\b|\bwho(se)? (is|are|was|were|has|have|should|must|will|does|do)\b", re.I)
+RESPONSIBILITY_WORDS = ("responsible", "responsibility", "responsibilities", "accountable", "accountability")
+INTENT_WEIGHT = 0.5
 
 Alternative = tuple[tuple[str, ...], float]  # BM25 terms of one name (words, then word pairs), weight
 Concept = tuple[Alternative, ...]
@@ -51,9 +57,10 @@ def build_query(question: str) -> Query:
     concepts += [(((w,), 1.0),) for w in dict.fromkeys(bm25.words(rest))]
     words = bm25.words(question)
     concepts += [(((f"{a}_{b}",), PAIR_WEIGHT),) for a, b in dict.fromkeys(zip(words, words[1:]))]
+    if ASKS_WHO.search(question):
+        concepts.append(tuple(((bm25.stem(w),), INTENT_WEIGHT) for w in RESPONSIBILITY_WORDS))
 
-    related = lexicon.expansions(question)
-    names = [p for p, w in related.items() if w > lexicon.SYNONYM]
+    names = lexicon.other_names(question)
     dense = f"{question} ({'; '.join(names)})" if names else question
     return Query(question=question, dense_text=dense, concepts=tuple(concepts), own_words=frozenset(words))
 

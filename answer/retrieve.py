@@ -24,8 +24,11 @@ from opmodel.index import Index, Snapshot
 from opmodel.passage import Passage
 
 CANDIDATES = 50  # taken from each side before fusion
-DENSE_WEIGHT = 1.0  # cosine's weight next to the BM25 score scaled to 1 for the query's best passage
+DENSE_WEIGHT = 0.85  # cosine's weight next to the lexical score, scaled to 1 for the query's best passage
 BM25_K1, BM25_B = 0.8, 0.5  # passages vary from one line to a long list: length counts, but gently
+# A question usually targets one sentence, and a long list passage should not lose for being
+# long: a passage's lexical score mixes its own BM25 with its best sentence's.
+SENTENCE_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Hit:
     passage: Passage
     score: float  # fused score, higher is better (at most 1 + DENSE_WEIGHT)
     dense: float  # cosine similarity to the query (0 when dense search did not return it)
-    lexical: float  # BM25 score (0 when it shares no term with the query)
+    lexical: float  # lexical score in [0, 1] (0 when it shares no term with the query)
     dense_rank: Optional[int]  # 1-based, None when not among the dense candidates
     lexical_rank: Optional[int]
 
@@ -44,29 +47,51 @@ class Corpus:
 
     version: str
     passages: tuple[Passage, ...]
-    bm25: bm25.BM25
+    bm25: bm25.BM25  # over passages
+    sentences: bm25.BM25  # over single sentences
+    sentence_owner: tuple[int, ...]  # sentence row -> passage row
     position: dict[str, int]  # passage id -> row in passages
 
     @classmethod
     def build(cls, version: str, passages: list[Passage]) -> "Corpus":
         # The innermost heading names what a passage is about ("Lot 2", a defined term); the outer
         # ones repeat over a whole document and would only add noise.
-        texts = [f"{(p.section or '').split(' > ')[-1]} {p.text}" for p in passages]
+        leaves = [(p.section or "").split(" > ")[-1] for p in passages]
+        owner, sentences = [], []
+        for row, (p, leaf) in enumerate(zip(passages, leaves)):
+            for sentence in p.sentence_texts():
+                owner.append(row)
+                sentences.append(bm25.tokens(f"{leaf} {sentence}"))
         return cls(
             version=version,
             passages=tuple(passages),
-            bm25=bm25.BM25([bm25.tokens(t) for t in texts], k1=BM25_K1, b=BM25_B),
+            bm25=bm25.BM25([bm25.tokens(f"{leaf} {p.text}") for p, leaf in zip(passages, leaves)], k1=BM25_K1, b=BM25_B),
+            sentences=bm25.BM25(sentences, k1=BM25_K1, b=BM25_B),
+            sentence_owner=tuple(owner),
             position={p.id: i for i, p in enumerate(passages)},
         )
 
+    def lexical(self, concepts) -> dict[int, float]:
+        """Passage row -> lexical score in [0, 1]: passage and best-sentence BM25, each scaled to its best."""
+        whole = self.bm25.scores(concepts)
+        best_sentence: dict[int, float] = {}
+        for row, score in self.sentences.scores(concepts).items():
+            owner = self.sentence_owner[row]
+            best_sentence[owner] = max(best_sentence.get(owner, 0.0), score)
+        top_whole = max(whole.values(), default=0.0) or 1.0
+        top_sentence = max(best_sentence.values(), default=0.0) or 1.0
+        return {
+            row: (1 - SENTENCE_SHARE) * whole.get(row, 0.0) / top_whole + SENTENCE_SHARE * best_sentence.get(row, 0.0) / top_sentence
+            for row in whole.keys() | best_sentence.keys()
+        }
+
 
 def blend(cosine: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
-    """BM25 scaled to the best passage's score, plus the weighted cosine similarity. A passage
+    """Lexical score (already scaled to [0, 1]) plus the weighted cosine similarity. A passage
     only one side found gets the other side's floor (0, or the lowest cosine seen)."""
-    best = max(lexical.values(), default=0.0) or 1.0
     floor = min(cosine.values(), default=0.0)
     keys = cosine.keys() | lexical.keys()
-    return {k: lexical.get(k, 0.0) / best + DENSE_WEIGHT * cosine.get(k, floor) for k in keys}
+    return {k: lexical.get(k, 0.0) + DENSE_WEIGHT * cosine.get(k, floor) for k in keys}
 
 
 @dataclass(frozen=True)
@@ -102,7 +127,8 @@ class Retriever:
         corpus = self.corpus(snap)
         vector = self.embed(query) if vector is None else vector
         dense = self.index.search(vector, CANDIDATES, snap)
-        lexical = corpus.bm25.top(query.all_concepts, CANDIDATES)
+        scored = corpus.lexical(query.all_concepts)
+        lexical = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
 
         by_id = {p.id: p for p, _ in dense}
         cosine = {p.id: s for p, s in dense}

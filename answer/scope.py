@@ -37,7 +37,8 @@ MAX_UNKNOWN_SHARE = 0.5  # at least this share of unknown words (of 2 or more) i
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*")
 LEXICON_WORDS = frozenset(
     w
-    for phrase in [*lexicon.ACRONYMS, *(e for v in lexicon.ACRONYMS.values() for e in v), *lexicon.SYNONYMS]
+    for phrase in [*lexicon.ACRONYMS, *(e for v in lexicon.ACRONYMS.values() for e in v), *lexicon.EQUIVALENTS,
+                   *lexicon.SYNONYMS, *lexicon.BROADER]
     for w in bm25.words(phrase)
 )
 
