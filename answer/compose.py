@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from answer.currency import currency_notes
 from answer.query import Query
-from answer.quotes import Quote, candidates, sentence_score
+from answer.quotes import Quote, candidates, sentence_scores
 from answer.retrieve import DENSE_WEIGHT, Hit
 from answer.types import Citation
 
 PASSAGES_READ = 3  # sentences are taken from the top passages only
 RANK_WEIGHT = (1.0, 0.8, 0.65)  # a sentence from a lower-ranked passage must match clearly better
 CONTEXT_SHARE = 0.5  # a follow-up's earlier subject counts this much when choosing sentences
-MAX_QUOTES = 2
-SECOND_QUOTE_RATIO = 0.75  # a second quote must score at least this share of the best
+NOVELTY_SHARE = 0.15  # a second quote must add at least this share of the first quote's score
 MAX_ANSWER_CHARS = 700
 
 
@@ -28,31 +27,30 @@ def _spans(hit: Hit) -> list[tuple[int, int]]:
 
 
 def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int = PASSAGES_READ) -> list[Quote]:
-    """The best quote of the top passage, then a better-or-close one from the next passages."""
+    """The best quote of the top passage, then the quote that best covers what it left out
+    ("Is the DES compulsory?": the DES sentence, then the one saying it is voluntary)."""
     concepts = [(c, 1.0) for c in query.concepts] + [(c, CONTEXT_SHARE) for c in query.context]
     pool: list[Quote] = []
     for rank, hit in enumerate(hits[: min(read, PASSAGES_READ)]):
         text, spans = hit.passage.text, _spans(hit)
-        scores = [sentence_score(concepts, idf, text[a:b]) * RANK_WEIGHT[rank] for a, b in spans]
-        pool += [q for q in candidates(query.question, text, spans, scores, rank) if q.score > 0 or rank == 0]
+        scores = [_weighted(sentence_scores(concepts, idf, text[a:b]), RANK_WEIGHT[rank]) for a, b in spans]
+        pool += candidates(query.question, text, spans, scores, rank)
     if not pool:
         return []
-
-    def text(q: Quote) -> str:
-        return q.text(hits[q.passage_rank].passage.text)
-
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
-    chosen, length = [first], len(text(first))
-    top = max(q.score for q in pool)
-    for q in sorted(pool, key=lambda q: -q.score):
-        if len(chosen) == MAX_QUOTES:
-            break
-        if q.score < SECOND_QUOTE_RATIO * top or any(q.overlaps(c) for c in chosen):
-            continue
-        if length + len(text(q)) <= MAX_ANSWER_CHARS:
-            chosen.append(q)
-            length += len(text(q))
+    covered = first.matched()
+    room = MAX_ANSWER_CHARS - len(first.text(hits[0].passage.text))
+    extras = [
+        q for q in pool
+        if not q.overlaps(first) and len(q.text(hits[q.passage_rank].passage.text)) <= room
+        and q.novelty(covered) >= NOVELTY_SHARE * first.score > 0
+    ]
+    chosen = [first] + ([max(extras, key=lambda q: q.novelty(covered))] if extras else [])
     return sorted(chosen, key=lambda q: (q.passage_rank, q.pieces))
+
+
+def _weighted(scores: tuple[float, ...], factor: float) -> tuple[float, ...]:
+    return tuple(s * factor for s in scores)
 
 
 def citations(hits: list[Hit], top_k: int) -> list[Citation]:

@@ -144,6 +144,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("earlier", "previous", "preceding", "former", "older"),
     ("apply", "applies", "cover", "covers", "covered", "in scope", "scope"),
     ("organisation", "organisations", "company", "firm"),
+    ("annual", "annually", "every year", "each year", "yearly"),
 )
 
 # A specific word and the broader terms documents use for it (one direction only: a dentist is

@@ -25,11 +25,25 @@ _CONTINUES = re.compile(r"^(These|This|They|It|Such|Those)\b")
 _ASKS_FOR_A_FIGURE = re.compile(r"\b(how (much|many|long)|when|what (year|date)|which years?|what dates?)\b", re.I)
 
 
+Scores = tuple[float, ...]  # one entry per concept of the query: how well the quote matches it
+
+
 @dataclass(frozen=True)
 class Quote:
     passage_rank: int  # 0-based position of the passage among the hits
     pieces: tuple[tuple[int, int], ...]  # [start, end) offsets in the passage text, in order
-    score: float
+    scores: Scores
+
+    @property
+    def score(self) -> float:
+        return sum(self.scores)
+
+    def novelty(self, covered: set[int]) -> float:
+        """What this quote adds: its match on concepts another quote has not matched."""
+        return sum(s for i, s in enumerate(self.scores) if i not in covered)
+
+    def matched(self) -> set[int]:
+        return {i for i, s in enumerate(self.scores) if s > 0}
 
     def text(self, passage_text: str) -> str:
         return " … ".join(passage_text[a:b].strip() for a, b in self.pieces)
@@ -40,21 +54,27 @@ class Quote:
         )
 
 
-def sentence_score(concepts: list[tuple[Concept, float]], idf: dict[str, float], sentence: str) -> float:
-    """BM25 over one sentence: each term counted once, each concept through its best name."""
+def sentence_scores(concepts: list[tuple[Concept, float]], idf: dict[str, float], sentence: str) -> Scores:
+    """BM25 over one sentence, per concept: each term counted once, each concept through its best name."""
     toks = set(bm25.tokens(sentence))
-    if not toks:
-        return 0.0
     saturation = (SENTENCE_K1 + 1) / (1 + SENTENCE_K1 * (1 - SENTENCE_B + SENTENCE_B * len(toks) / SENTENCE_AVG))
-    total = 0.0
+    out = []
     for concept, factor in concepts:
         best = 0.0
         for terms, weight in concept:
             matched = sum(idf.get(t, 0.0) for t in terms if t in toks)
             if matched:
                 best = max(best, weight * matched / max(1, sum("_" not in t for t in terms)))
-        total += best * factor
-    return total * saturation
+        out.append(best * factor * saturation)
+    return tuple(out)
+
+
+def _scale(v: Scores, factor: float) -> Scores:
+    return tuple(x * factor for x in v)
+
+
+def _plus(v: Scores, w: Scores, share: float) -> Scores:
+    return tuple(x + share * y for x, y in zip(v, w))
 
 
 def is_bullet(text: str, span: tuple[int, int]) -> bool:
@@ -84,12 +104,12 @@ def _merge(spans: list[tuple[int, int]], indices: list[int]) -> tuple[tuple[int,
     return tuple((a, b) for a, b, _ in pieces)
 
 
-def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[float], rank: int) -> list[Quote]:
-    """Every quotable unit of one passage with its score (before the passage's rank weight)."""
+def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int) -> list[Quote]:
+    """Every quotable unit of one passage with its per-concept scores."""
     if _ASKS_FOR_A_FIGURE.search(question):
-        scores = [s * NUMBER_BONUS if re.search(r"\d", text[a:b]) else s for s, (a, b) in zip(scores, spans)]
+        scores = [_scale(s, NUMBER_BONUS) if re.search(r"\d", text[a:b]) else s for s, (a, b) in zip(scores, spans)]
     if scores:
-        scores = [scores[0] * FIRST_SENTENCE_BONUS, *scores[1:]]
+        scores = [_scale(scores[0], FIRST_SENTENCE_BONUS), *scores[1:]]
     sentence = [text[a:b].strip() for a, b in spans]
     items_of: dict[int, list[int]] = {}
     for i in range(len(spans)):
@@ -99,12 +119,12 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
     out: list[Quote] = []
     for i, s in enumerate(scores):
         if i in items_of:  # a list's introduction, with its best-matching item
-            k = max(items_of[i], key=lambda x: scores[x])
-            out.append(Quote(rank, _merge(spans, [i, k]), s + LIST_CONTEXT_SHARE * scores[k]))
+            k = max(items_of[i], key=lambda x: sum(scores[x]))
+            out.append(Quote(rank, _merge(spans, [i, k]), _plus(s, scores[k], LIST_CONTEXT_SHARE)))
             continue
         j = _introduction(text, spans, i)
         if j is not None:  # a list item, with the sentence introducing it
-            out.append(Quote(rank, _merge(spans, [j, i]), s + LIST_CONTEXT_SHARE * scores[j]))
+            out.append(Quote(rank, _merge(spans, [j, i]), _plus(s, scores[j], LIST_CONTEXT_SHARE)))
             continue
         chosen = [i]
         if sentence[i].endswith(":") and i + 1 < len(spans):
