@@ -1,5 +1,103 @@
-"""Sub-commands owned by the `bench` package (placeholder until implemented)."""
+"""`opmodel bench core|scale`: speed, memory and quality tables, printed and kept in BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from opmodel.errors import ConfigError
+
+EPILOG = """\
+examples:
+  opmodel bench core                       cold start, warm latency, ingest, re-ingest, memory
+  opmodel bench scale --sizes 1,10         quick look at growth (a few minutes)
+  opmodel bench scale                      1x, 10x, 100x, 1000x, embedded and server (about an hour:
+                                           1000x embeds ~100,000 passages twice on 2 cores)
+  opmodel bench scale --modes embedded --out /tmp/scale.md
+
+Tables go to standard output and, unless --out -, into a section of BENCHMARKS.md that is
+replaced on each run (other sections stay). Nothing here runs in CI; the machine is shared and
+noisy, so read the figures as orders of magnitude and rerun when something looks off."""
 
 
 def register(sub) -> None:
-    pass
+    bench = sub.add_parser(
+        "bench",
+        help="speed, memory and scale benchmarks (tables for BENCHMARKS.md)",
+        description="Benchmarks that print tables; each runs fresh processes against a fresh temporary index.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    kinds = bench.add_subparsers(dest="bench_command", metavar="BENCHMARK", required=True)
+
+    core = kinds.add_parser("core", help="one user's view: cold start, warm latency, ingest, re-ingest, peak memory")
+    core.add_argument("--cold-runs", type=int, default=5, help="fresh `opmodel ask` processes to time (default 5)")
+    _common(core)
+    core.set_defaults(handler=handle_core)
+
+    scale = kinds.add_parser("scale", help="1x..1000x synthetic corpora, embedded and on a `chroma run` server")
+    scale.add_argument("--sizes", default="1,10,100,1000", help="corpus size factors, comma-separated (default 1,10,100,1000)")
+    scale.add_argument("--modes", default="embedded,server", help="embedded, server or both (default both)")
+    _common(scale)
+    scale.set_defaults(handler=handle_scale)
+
+
+def _common(parser) -> None:
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="the real corpus folder (default corpus)")
+    parser.add_argument("--out", default="BENCHMARKS.md", help="Markdown file whose section is rewritten; - for none")
+
+
+def _command() -> str:
+    return "opmodel " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def _check_corpus(path: Path) -> Path:
+    if not (path / "metadata.yaml").is_file():
+        raise ConfigError(f"{path} is not a corpus folder (no metadata.yaml); pass --corpus")
+    return path
+
+
+def _emit(name: str, text: str, out: str) -> None:
+    from bench import report
+
+    if out != "-":
+        report.write_section(name, text, Path(out))
+
+
+def handle_core(args) -> int:
+    from bench import core
+
+    if args.cold_runs < 1:
+        raise ConfigError(f"--cold-runs must be at least 1, got {args.cold_runs}")
+    print("Measuring: two ingests, cold asks, then the eval questions warm (about a minute)...", file=sys.stderr)
+    text = core.render(core.measure(_check_corpus(args.corpus), args.cold_runs), _command())
+    print(text)
+    _emit("core", text, args.out)
+    return 0
+
+
+def handle_scale(args) -> int:
+    from bench import scale
+
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise ConfigError(f"--sizes must be whole numbers separated by commas, got {args.sizes!r}") from None
+    modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
+    if not sizes or min(sizes) < 1:
+        raise ConfigError(f"--sizes must be at least 1, got {args.sizes!r}")
+    if not modes or set(modes) - set(scale.MODES):
+        raise ConfigError(f"--modes must be embedded, server or both, got {args.modes!r}")
+    command = _command()
+
+    def show(rows) -> None:
+        text = scale.render(rows, command)
+        last = rows[-1]
+        print(f"done {last.size}× {last.mode}: {last.passages:,} passages", file=sys.stderr, flush=True)
+        _emit("scale", text, args.out)
+
+    rows = scale.run(_check_corpus(args.corpus), sizes, modes, on_row=show)
+    print(scale.render(rows, command))
+    return 0

@@ -74,6 +74,10 @@ class LocalChroma:
         self.stop()
         raise RuntimeError(f"`chroma run` did not answer its heartbeat within {STARTUP_TIMEOUT_S:.0f} s; see {self.log_path}")
 
+    @property
+    def pid(self) -> Optional[int]:
+        return self._process.pid if self._process else None
+
     def stop(self) -> None:
         if self._process and self._process.poll() is None:
             self._process.send_signal(signal.SIGTERM)
