@@ -64,6 +64,15 @@ def tokens(text: str) -> list[str]:
     return ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:])]
 
 
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)\)")
+
+
+def definition_tokens(text: str) -> list[str]:
+    """A marker term for each acronym a text defines, "Full Name (ACRONYM)": so "what does X
+    stand for?" can find where X is spelled out, not just where it is used."""
+    return [f"define:{a.lower()}" for a in _DEFINED.findall(text)]
+
+
 class BM25:
     """Okapi BM25 (k1, b) over pre-tokenised documents; queries are weighted terms."""
 

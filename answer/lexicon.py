@@ -53,8 +53,6 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "rfa": ("requirements for accreditation",),
     "foi": ("freedom of information",),
     "dpa": ("data protection act",),
-    "it": ("information technology",),
-    "gp": ("general practice", "general practitioner"),
     "ooh": ("out of hours",),
     "ip": ("internet protocol",),
     "api": ("application programming interface",),
@@ -114,7 +112,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("replace", "replacement", "refresh", "upgrade", "renew"),
     ("buy", "buys", "purchase", "purchasing", "procure", "procurement", "procured", "order", "commission"),
     ("responsible", "responsibility", "responsibilities", "accountable", "accountability", "in charge", "job"),
-    ("doctor", "doctors", "gp", "gps", "general practitioner", "clinician", "clinicians"),
+    ("doctor", "doctors", "general practitioner", "general practitioners", "clinician", "clinicians"),
     ("patient record", "patient records", "medical record", "medical records", "health record", "health records"),
     ("clinical system", "clinical systems", "gp system", "gp systems", "clinical software", "emis", "systmone"),
     ("login", "log in", "access", "password", "smartcard", "smartcards", "smart card"),
@@ -145,6 +143,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("apply", "applies", "cover", "covers", "covered", "in scope", "scope"),
     ("organisation", "organisations", "company", "firm"),
     ("annual", "annually", "every year", "each year", "yearly"),
+    ("called", "titled", "named", "title", "name"),
 )
 
 # A specific word and the broader terms documents use for it (one direction only: a dentist is
@@ -156,7 +155,7 @@ BROADER: dict[str, tuple[str, ...]] = {
 }
 
 # Acronyms that are also English words count only when written in capitals ("who funds it?").
-CASE_SENSITIVE = {"it", "ra", "ig", "ip", "des", "ods", "ics", "sha", "pms", "dpa", "api"}
+CASE_SENSITIVE = {"ra", "ig", "ip", "des", "ods", "ics", "sha", "pms", "dpa", "api", "hr"}
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern:

@@ -19,6 +19,9 @@ PAIR_WEIGHT = 0.5  # adjacent words of the question found together ("Lot 2") add
 ASKS_WHO = re.compile(r"^\W*(and |so |but )?who\b|\bwho(se)? (is|are|was|were|has|have|should|must|will|does|do)\b", re.I)
 RESPONSIBILITY_WORDS = ("responsible", "responsibility", "responsibilities", "accountable", "accountability")
 INTENT_WEIGHT = 0.5
+# "What does GPSoC stand for?": look for where the acronym is defined, "Full Name (GPSoC)".
+ASKS_MEANING = re.compile(r"\bstands? for\b|\bmeans?\b|\bmeaning\b|\bacronym\b|\babbreviation\b|^\W*what(?: is|'s| are) (?:an? |the )?[A-Z][A-Za-z0-9&]*[A-Z]\w*\W*$", re.I)
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*\b")
 
 Alternative = tuple[tuple[str, ...], float]  # BM25 terms of one name (words, then word pairs), weight
 Concept = tuple[Alternative, ...]
@@ -57,6 +60,8 @@ def build_query(question: str) -> Query:
     concepts += [(((w,), 1.0),) for w in dict.fromkeys(bm25.words(rest))]
     words = bm25.words(question)
     concepts += [(((f"{a}_{b}",), PAIR_WEIGHT),) for a, b in dict.fromkeys(zip(words, words[1:]))]
+    if ASKS_MEANING.search(question):
+        concepts += [(((f"define:{a.lower()}",), 1.0),) for a in dict.fromkeys(_ACRONYM.findall(question))]
     if ASKS_WHO.search(question):
         concepts.append(tuple(((bm25.stem(w),), INTENT_WEIGHT) for w in RESPONSIBILITY_WORDS))
 

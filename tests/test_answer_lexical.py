@@ -17,8 +17,9 @@ def test_acronyms_found_with_plurals_and_expanded_both_ways():
 
 
 def test_ambiguous_acronyms_only_count_in_capitals():
-    assert "it" not in lexicon.find_terms("and who funds it?")
-    assert "it" in lexicon.find_terms("who funds GP IT?")
+    assert "des" not in lexicon.find_terms("what des it mean?")
+    assert "ra" in lexicon.find_terms("who is the RA?")
+    assert "ra" not in lexicon.find_terms("the ra of it")
 
 
 def test_lineage_links_old_and_new_names():
