@@ -41,6 +41,8 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if word.endswith("ly") and len(word) >= 6 and word[-3] not in "pi":
+        return stem(word[:-2])  # directly -> direct, annually -> annual (not supply, apply, family)
     for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
