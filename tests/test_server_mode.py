@@ -56,6 +56,18 @@ def corpus(tmp_path):
     return copy_corpus(tmp_path / "corpus")
 
 
+@pytest.fixture(scope="module")
+def served(chroma_url, tmp_path_factory):
+    """The shipped corpus ingested into the server once by `opmodel ingest` (read-only for tests)."""
+    import uuid
+
+    corpus = copy_corpus(tmp_path_factory.mktemp("served") / "corpus")
+    prefix = f"served{uuid.uuid4().hex[:8]}"
+    done = opmodel("ingest", "--quiet", url=chroma_url, prefix=prefix, corpus=corpus)
+    assert done.returncode == 0, done.stderr
+    return chroma_url, prefix, corpus
+
+
 @pytest.fixture
 def small_corpus(tmp_path):
     return copy_corpus(tmp_path / "corpus", SMALL_DOCUMENTS)
@@ -87,12 +99,11 @@ def summary(answer) -> tuple:
     return answer.abstained, answer.text, [(c.passage.source, c.passage.ordinal) for c in answer.citations]
 
 
-def test_ingest_in_one_process_answer_in_another_same_as_embedded(chroma_url, prefix, corpus, embedder, tmp_path):
+def test_ingest_in_one_process_answer_in_another_same_as_embedded(served, embedder, tmp_path):
     from answer.engine import Assistant
     from ingest.pipeline import run_ingest
 
-    done = opmodel("ingest", "--quiet", url=chroma_url, prefix=prefix, corpus=corpus)
-    assert done.returncode == 0, done.stderr
+    chroma_url, prefix, corpus = served
     on_server = assistant_for(chroma_url, prefix)
 
     embedded_settings = Settings(index_dir=tmp_path / "embedded", corpus_dir=corpus)
@@ -106,12 +117,8 @@ def test_ingest_in_one_process_answer_in_another_same_as_embedded(chroma_url, pr
     assert again.returncode == 0 and "0 added, 0 updated, 0 removed, 5 unchanged" in again.stdout
 
 
-def test_ask_json_from_a_separate_process(chroma_url, prefix, corpus):
-    from answer import cli as answer_cli
-
-    if not hasattr(answer_cli, "handle") and "ask" not in open(answer_cli.__file__).read():
-        pytest.skip("`opmodel ask` has not landed yet")
-    assert opmodel("ingest", "--quiet", url=chroma_url, prefix=prefix, corpus=corpus).returncode == 0
+def test_ask_json_from_a_separate_process(served):
+    chroma_url, prefix, corpus = served
     done = opmodel("ask", "--json", url=chroma_url, prefix=prefix, corpus=corpus, stdin=PHONE_QUESTION + "\n")
     assert done.returncode == 0, done.stderr
     reply = json.loads(done.stdout.splitlines()[0])
