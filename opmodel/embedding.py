@@ -27,6 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+SMALL_BATCH = 4  # up to this many texts (a question and its rewrites) run on one thread
 DIMENSION = 384
 
 
@@ -60,6 +61,7 @@ class MiniLMEmbedder:
         path = Path(path) if path else model_dir()
         config = json.loads((path / "config.json").read_text())
         self._torch = torch
+        self._all_threads = torch.get_num_threads()
         self._batch_size = batch_size
         self._heads = config["num_attention_heads"]
         self._layers = config["num_hidden_layers"]
@@ -72,6 +74,7 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        self._set_threads(1 if len(texts) <= SMALL_BATCH else self._all_threads)
         # Sort by length so each batch pads little; restore the caller's order at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
@@ -79,6 +82,14 @@ class MiniLMEmbedder:
             idx = order[start : start + self._batch_size]
             out[idx] = self._encode_batch([texts[i] for i in idx])
         return out
+
+    def _set_threads(self, n: int) -> None:
+        # A question is a handful of tokens: splitting it across OpenMP threads saves a few ms
+        # on an idle machine but, when the bot answers several questions at once or the cores
+        # are shared, spin-waiting threads stall for hundreds of ms (p95 went from ~25 ms to
+        # ~1 s under load). Batches from ingest are large enough to use every core.
+        if self._torch.get_num_threads() != n:
+            self._torch.set_num_threads(n)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         torch = self._torch
