@@ -46,6 +46,23 @@ AREAS = (
 )
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 STATUS_WEIGHTS = (("current", 5), ("superseded", 3), ("historical", 2))
+# Plain-English rewordings, so a synthetic document says the same kind of thing in other words
+# instead of repeating the real sentences verbatim around its changed names and figures.
+REWORDINGS = {
+    "will": "shall", "provide": "supply", "provides": "supplies", "provided": "supplied", "provision": "delivery",
+    "support": "assistance", "services": "arrangements", "service": "arrangement", "responsible": "accountable",
+    "responsibility": "accountability", "local": "area", "national": "central", "including": "such as",
+    "ensure": "make sure", "required": "needed", "requirements": "needs", "requirement": "need",
+    "systems": "platforms", "system": "platform", "access": "entry", "funding": "finance", "funded": "financed",
+    "commissioning": "purchasing", "commission": "purchase", "organisations": "bodies", "organisation": "body",
+    "management": "running", "managed": "run", "use": "usage", "used": "employed", "through": "via",
+    "available": "on offer", "digital": "electronic", "must": "need to", "may": "might", "should": "ought to",
+    "with": "alongside", "and": "as well as", "for": "on behalf of", "under": "within", "across": "throughout",
+    "practices": "surgeries", "patients": "service users", "clinical": "care", "equipment": "kit",
+    "data": "information", "information": "records", "published": "issued", "document": "paper", "new": "fresh",
+    "all": "every one of the", "is": "remains", "are": "remain", "be": "become", "the": "this",
+}
+REWORD_SHARE = 0.85  # of the rewordings, how many a given document uses
 
 
 class Profile:
@@ -80,6 +97,8 @@ class Profile:
             (r"\bLMCs?\b|\bLocal Medical Committees?\b", f"{area} {adjective} Committee"),
         ]
         rules: list[tuple[re.Pattern, object]] = [(re.compile(p), r) for p, r in pairs]
+        words = [w for w in REWORDINGS if self.rng.random() < REWORD_SHARE]
+        rules.append((re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b"), lambda m: REWORDINGS[m.group()]))
         rules += [
             (re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b"), lambda m: str(int(m.group()) + self.year_shift)),
             (re.compile(r"£\s?(\d[\d,.]*)"), lambda m: f"£{self._money(m.group(1))}"),
