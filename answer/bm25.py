@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     within without would yes yet you your yours eg ie e g i e""".split()
     # Words that frame a question rather than say what it is about.
     + """actually anything anyone anybody something someone somebody thing things like stand mean means meaning
-    tell say says said know explain get got go goes going went really still currently nowadays today ok okay back
+    tell say says said know explain get gets getting got go goes going went really still currently nowadays today ok okay back
     please thanks hi hello many much roughly approximately""".split()
 )
 _CLITIC = re.compile(r"(?<=[a-z])['’](?:s|re|ve|ll|d|m)\b|n['’]t\b")

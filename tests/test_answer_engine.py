@@ -87,6 +87,22 @@ def test_out_of_scope_declined_plainly_with_nearest_passages(assistant, question
     assert len(answer.citations) <= 3
 
 
+@pytest.mark.parametrize("question", [
+    "What is the GP IT budget for 2031?",                     # a year the documents never mention
+    "How much does a replacement smartcard reader cost?",      # asks for a figure none of the passages give
+    "Does the operating model apply to practices in Narnia?",  # names something the documents never mention
+])
+def test_in_domain_questions_the_documents_do_not_answer_are_declined(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == "weak_evidence"
+    assert "don't answer this" in answer.text
+
+
+def test_figure_question_answered_when_the_passage_gives_the_figure(assistant):
+    answer = assistant.ask("How many foundation capabilities does GP IT Futures define?")
+    assert not answer.abstained and "six capabilities" in answer.text
+
+
 def test_follow_up_understood_from_the_question_before(assistant):
     first = "Who buys GP clinical systems?"
     follow_up = assistant.ask("and who pays for them?", history=[first])
