@@ -136,11 +136,14 @@ def paragraphs(text: str) -> list[str]:
 def synthetic_document(number: int, base: str, base_text: str, others: list[str]) -> tuple[str, str, Profile]:
     rng = random.Random(number)
     profile = Profile(rng)
+    pool = [p for text in others for p in paragraphs(text)]
     out = []
     for paragraph in paragraphs(base_text):
         source = paragraph
-        if others and rng.random() < SWAP_PARAGRAPH_SHARE and len(paragraph) > 80:
-            source = rng.choice(paragraphs(rng.choice(others)))
+        if pool and rng.random() < SWAP_PARAGRAPH_SHARE and len(paragraph) > 80:
+            # A paragraph of about the same length, so the document keeps its size and shape.
+            similar = [p for p in rng.sample(pool, min(20, len(pool))) if 0.5 <= len(p) / len(paragraph) <= 2]
+            source = similar[0] if similar else paragraph
         out.append(profile.apply(source))
     name = f"{PREFIX}{number:05d}-{profile.area.lower().replace(' ', '-')}-{Path(base).stem[:3]}.txt"
     return name, "\n\n".join(out) + "\n", profile
