@@ -75,6 +75,10 @@ def definition_tokens(text: str) -> list[str]:
     return [f"define:{a.lower()}" for a in _DEFINED.findall(text)]
 
 
+def is_pair(term: str) -> bool:
+    return "_" in term
+
+
 class BM25:
     """Okapi BM25 (k1, b) over pre-tokenised documents; queries are weighted terms."""
 
@@ -105,23 +109,22 @@ class BM25:
         """Document number -> score, for documents matching at least one concept.
 
         A concept is a list of alternative names, each (terms, weight); a document earns a
-        concept's score once, through its best name. A name's score is averaged over its
-        words, so a five-word expansion counts like the acronym it expands, and its word
-        pairs add on top when the phrase appears as written.
+        concept's score once, through its best name, and a name counts only when all its words
+        are there ("phone system" is not matched by "systems" alone). A name's score is
+        averaged over its words, so a five-word expansion counts like the acronym it expands,
+        and its word pairs add on top when the phrase appears as written.
         """
         out: dict[int, float] = {}
         for concept in concepts:
             best: dict[int, float] = {}
             for terms, weight in concept:
+                words = [t for t in terms if not is_pair(t)] or list(terms)  # a word pair alone is its own name
                 if weight <= 0:
                     continue
-                size = max(1, sum("_" not in t for t in terms))
-                name: dict[int, float] = {}
-                for term in terms:
-                    for i in self._postings.get(term, ()):
-                        name[i] = name.get(i, 0.0) + self._term_score(term, i)
-                for i, s in name.items():
-                    best[i] = max(best.get(i, 0.0), weight * s / size)
+                having = set.intersection(*(set(self._postings.get(t, ())) for t in words))
+                for i in having:
+                    s = sum(self._term_score(t, i) for t in terms if self._tf[i][t])
+                    best[i] = max(best.get(i, 0.0), weight * s / len(words))
             for i, s in best.items():
                 out[i] = out.get(i, 0.0) + s
         return out

@@ -62,9 +62,10 @@ def sentence_scores(concepts: list[tuple[Concept, float]], idf: dict[str, float]
     for concept, factor in concepts:
         best = 0.0
         for terms, weight in concept:
-            matched = sum(idf.get(t, 0.0) for t in terms if t in toks)
-            if matched:
-                best = max(best, weight * matched / max(1, sum("_" not in t for t in terms)))
+            words = [t for t in terms if not bm25.is_pair(t)] or list(terms)
+            if all(t in toks for t in words):
+                matched = sum(idf.get(t, 0.0) for t in terms if t in toks)
+                best = max(best, weight * matched / len(words))
         out.append(best * factor * saturation)
     return tuple(out)
 
@@ -84,12 +85,14 @@ def is_bullet(text: str, span: tuple[int, int]) -> bool:
 
 
 def _introduction(text: str, spans: list[tuple[int, int]], i: int) -> int | None:
-    """The sentence ending in a colon that introduces list item i, if i is one."""
+    """The sentence introducing list item i, if i is one: the sentence just before the list,
+    whether or not it ends in a colon ("There are basically three tiers of service,")."""
+    bulleted = is_bullet(text, spans[i])
     for j in range(i - 1, -1, -1):
         if text[spans[j][0] : spans[j][1]].rstrip().endswith(":"):
             return j
         if not is_bullet(text, spans[j]):
-            return None
+            return j if bulleted else None
     return None
 
 

@@ -70,6 +70,14 @@ def test_concept_scores_once_through_its_best_name():
     assert both == pytest.approx(max(index.scores([(acronym,)])[0], index.scores([(expansion,)])[0]))
 
 
+def test_a_name_counts_only_when_all_its_words_are_there():
+    docs = [bm25.tokens(t) for t in ("CCGs must pay for systems", "the phone system is paid by the practice",
+                                     "records", "smartcards")]
+    index = bm25.BM25(docs)
+    scores = index.scores([(tuple(bm25.tokens("phone system")), 1.0),])
+    assert 0 not in scores and 1 in scores
+
+
 def test_bm25_rejects_bad_parameters():
     with pytest.raises(ValueError, match="k1"):
         bm25.BM25([["a"]], k1=-1)
