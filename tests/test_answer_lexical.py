@@ -74,7 +74,7 @@ def test_a_name_counts_only_when_all_its_words_are_there():
     docs = [bm25.tokens(t) for t in ("CCGs must pay for systems", "the phone system is paid by the practice",
                                      "records", "smartcards")]
     index = bm25.BM25(docs)
-    scores = index.scores([(tuple(bm25.tokens("phone system")), 1.0),])
+    scores = index.scores([((tuple(bm25.tokens("phone system")), 1.0),)])
     assert 0 not in scores and 1 in scores
 
 
