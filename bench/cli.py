@@ -66,9 +66,17 @@ def _emit(name: str, text: str, out: str) -> None:
         report.write_section(name, text, Path(out))
 
 
+def _stop_cleanly_on_sigterm() -> None:
+    """`kill` should stop the temporary server and delete the temporary indexes, as Ctrl-C does."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def handle_core(args) -> int:
     from bench import core
 
+    _stop_cleanly_on_sigterm()
     if args.cold_runs < 1:
         raise ConfigError(f"--cold-runs must be at least 1, got {args.cold_runs}")
     print("Measuring: two ingests, cold asks, then the eval questions warm (about a minute)...", file=sys.stderr)
@@ -81,6 +89,7 @@ def handle_core(args) -> int:
 def handle_scale(args) -> int:
     from bench import scale
 
+    _stop_cleanly_on_sigterm()
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:

@@ -36,7 +36,12 @@ def run_measured(command: Sequence[str], env: Optional[dict] = None, cwd: Option
         inp.seek(0)
         started = time.perf_counter()
         process = subprocess.Popen(list(command), stdin=inp, stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, usage = os.wait4(process.pid, 0)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # interrupted: do not leave a busy child behind
+            process.kill()
+            process.wait()
+            raise
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
