@@ -9,6 +9,8 @@ responsible for: ... Registration Authority ...").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from answer.currency import currency_notes
 from answer.query import Query
 from answer.quotes import Quote, candidates, sentence_scores
@@ -59,7 +61,15 @@ def citations(hits: list[Hit], top_k: int) -> list[Citation]:
     return [Citation(n=i, passage=h.passage, score=min(1.0, h.score / best)) for i, h in enumerate(hits[:top_k], start=1)]
 
 
-def compose(query: Query, hits: list[Hit], idf: dict[str, float], top_k: int) -> tuple[str, list[Citation], list[str]]:
+@dataclass(frozen=True)
+class Composed:
+    text: str  # the quotes with their markers, then the currency notes
+    citations: list[Citation]
+    notes: list[str]
+    quotes: list[str]  # the quoted text alone
+
+
+def compose(query: Query, hits: list[Hit], idf: dict[str, float], top_k: int) -> Composed:
     """Answer text, its citations and its currency notes."""
     cites = citations(hits, top_k)
     quotes = pick_quotes(query, hits, idf, read=top_k)
@@ -69,4 +79,4 @@ def compose(query: Query, hits: list[Hit], idf: dict[str, float], top_k: int) ->
     text = "\n".join(parts)
     if notes:
         text += "\n\n" + "\n".join(f"Note: {n}" for n in notes)
-    return text, cites, notes
+    return Composed(text, cites, notes, [t for _, _, t in quoted])

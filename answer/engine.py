@@ -82,17 +82,22 @@ class Assistant:
         query = conversation.contextual_query(question, earlier)
         retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k))
         verdict = scope.judge(question, retrieval)
+        reason = verdict.reason
         if verdict.answerable:
-            text, cites, notes = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
-            answer = Answer(question=question, text=text, abstained=False, citations=cites, currency_notes=notes)
-        else:
+            composed = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
+            if scope.quotes_answer(question, composed.quotes):
+                answer = Answer(question=question, text=composed.text, abstained=False,
+                                citations=composed.citations, currency_notes=composed.notes)
+            else:
+                reason = "weak_evidence"
+        if reason:
             nearest = compose.citations(retrieval.hits, min(NEAREST_WHEN_DECLINING, self.settings.top_k))
             answer = Answer(
                 question=question,
-                text=_decline_text(verdict.reason, nearest),
+                text=_decline_text(reason, nearest),
                 abstained=True,
                 citations=nearest,
-                reason=verdict.reason,
+                reason=reason,
                 suggestions=[REPHRASE_TIP],
             )
         answer.elapsed_ms = (time.perf_counter() - started) * 1000

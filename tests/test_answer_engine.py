@@ -91,6 +91,7 @@ def test_out_of_scope_declined_plainly_with_nearest_passages(assistant, question
     "What is the GP IT budget for 2031?",                     # a year the documents never mention
     "How much does a replacement smartcard reader cost?",      # asks for a figure none of the passages give
     "Does the operating model apply to practices in Narnia?",  # names something the documents never mention
+    "What is the telephone number of the IT service desk?",    # asks for a number the quotes do not give
 ])
 def test_in_domain_questions_the_documents_do_not_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
