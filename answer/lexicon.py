@@ -130,7 +130,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("help", "support", "advice", "guidance"),
     ("printer", "printers", "copier", "copiers", "multi-function copiers"),
     ("document", "operating model", "guidance", "framework"),
-    ("give", "gives", "provide", "provides", "provided", "offer", "offers", "supply", "supplies", "issued",
+    ("give", "gives", "given", "provide", "provides", "provided", "offer", "offers", "supply", "supplies", "issued",
      "hand out", "hands out"),
     ("decide", "decides", "decided", "deciding", "decision", "choose", "choice", "pick", "select"),
     ("compulsory", "mandatory", "mandated", "obligatory", "obliged", "voluntary", "optional", "have to",
@@ -143,6 +143,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("earlier", "previous", "preceding", "former", "older"),
     ("apply", "applies", "cover", "covers", "covered", "in scope", "scope"),
     ("organisation", "organisations", "company", "firm"),
+    ("get rid of", "phase out", "phased out", "remove", "removed", "scrap", "scrapped"),
     ("annual", "annually", "every year", "each year", "yearly"),
     ("called", "titled", "named", "title", "name"),
 )
