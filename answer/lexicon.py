@@ -105,12 +105,14 @@ EQUIVALENT_GROUPS: tuple[tuple[str, ...], ...] = (
 
 # Words practice staff use for the documents' vocabulary: related, not identical.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("pc", "pcs", "computer", "computers", "desktop", "desktops", "hardware", "equipment", "device", "devices", "laptop"),
+    ("pc", "pcs", "computer", "computers", "desktop", "desktops", "hardware", "equipment", "device", "devices", "laptop",
+     "laptops", "kit", "machines"),
     ("pay", "pays", "paid", "fund", "funds", "funded", "funding", "foot the bill", "cost", "costs", "budget", "money", "foots the bill", "pick up the bill", "pays for",
      "finance", "financial"),
     ("supplier", "suppliers", "provider", "providers", "vendor", "company"),
-    ("replace", "replacement", "refresh", "upgrade", "renew"),
-    ("buy", "buys", "purchase", "purchasing", "procure", "procurement", "procured", "order", "commission"),
+    ("replace", "replacement", "refresh", "upgrade", "renew", "swap", "switch", "switching", "migrate", "move"),
+    ("buy", "buys", "bought", "purchase", "purchased", "purchasing", "procure", "procurement", "procured", "order",
+     "commission", "tender", "acquire"),
     ("responsible", "responsibility", "responsibilities", "accountable", "accountability", "in charge", "job",
      "deal with", "deals with", "handle", "handles", "look after", "looks after", "sort out", "sorts out"),
     ("doctor", "doctors", "general practitioner", "general practitioners", "clinician", "clinicians"),
@@ -121,7 +123,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("email", "e-mail", "nhsmail", "nhs mail", "mail"),
     ("prescription", "prescriptions", "prescribing", "repeat"),
     ("online", "on line", "web", "website", "digital"),
-    ("security", "cyber", "secure", "data security"),
+    ("security", "cyber", "secure", "data security", "hack", "hacked", "virus", "antivirus", "malware", "ransomware"),
     ("rules", "regulation", "regulations", "law", "legislation"),
     ("excluded", "out of scope", "not covered", "outside"),
     ("appointments", "appointment", "booking", "e-booking"),
@@ -146,6 +148,14 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("get rid of", "phase out", "phased out", "remove", "removed", "scrap", "scrapped"),
     ("annual", "annually", "every year", "each year", "yearly"),
     ("called", "titled", "named", "title", "name"),
+    ("software", "application", "applications", "app", "apps", "solution", "solutions"),
+    ("contract", "agreement", "framework contract"),
+    ("it company", "it support company", "it provider", "it supplier", "delivery partner", "delivery organisation",
+     "commissioning support unit"),
+    ("help desk", "helpdesk", "service desk", "it support", "support services"),
+    ("lessons", "lessons learned", "learn", "learned", "learnt", "teach", "taught"),
+    ("paper", "paperless", "paper-based", "electronic"),
+    ("local", "locally", "area", "region", "regional"),
 )
 
 # A specific word and the broader terms documents use for it (one direction only: a dentist is
