@@ -121,7 +121,8 @@ class BM25:
                 words = [t for t in terms if not is_pair(t)] or list(terms)  # a word pair alone is its own name
                 if weight <= 0:
                     continue
-                having = set.intersection(*(set(self._postings.get(t, ())) for t in words))
+                postings = [self._postings.get(t, ()) for t in words]
+                having = postings[0] if len(postings) == 1 else set(postings[0]).intersection(*postings[1:])
                 for i in having:
                     s = sum(self._term_score(t, i) for t in terms if self._tf[i][t])
                     best[i] = max(best.get(i, 0.0), weight * s / len(words))
