@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Sequence
 
 _WORD = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 
@@ -98,12 +98,6 @@ class BM25:
         for i, tf in enumerate(self._tf):
             for t in tf:
                 self._postings.setdefault(t, []).append(i)
-
-    def __len__(self) -> int:
-        return len(self._tf)
-
-    def vocabulary(self) -> Iterable[str]:
-        return self.idf.keys()
 
     def scores(self, concepts: Sequence[Sequence[tuple[Sequence[str], float]]]) -> dict[int, float]:
         """Document number -> score, for documents matching at least one concept.

@@ -252,17 +252,6 @@ def related_terms(term: str) -> dict[str, float]:
     return out
 
 
-def expansions(text: str) -> dict[str, float]:
-    """Related terms for every lexicon term found in text (terms already present left out)."""
-    present = find_terms(text)
-    out: dict[str, float] = {}
-    for term in present:
-        for name, weight in related_terms(term).items():
-            if name not in present:
-                out[name] = max(out.get(name, 0.0), weight)
-    return out
-
-
 def other_names(text: str) -> list[str]:
     """Spelled-out acronyms and the older/newer names of bodies in text: what helps an
     embedding model that has never seen "HSCN" or does not know a CCG became an ICB."""

@@ -20,7 +20,11 @@ ASKS_WHO = re.compile(r"^\W*(and |so |but )?who\b|\bwho(se)? (is|are|was|were|ha
 RESPONSIBILITY_WORDS = ("responsible", "responsibility", "responsibilities", "accountable", "accountability")
 INTENT_WEIGHT = 0.5
 # "What does GPSoC stand for?": look for where the acronym is defined, "Full Name (GPSoC)".
-ASKS_MEANING = re.compile(r"\bstands? for\b|\bmeans?\b|\bmeaning\b|\bacronym\b|\babbreviation\b|^\W*what(?: is|'s| are) (?:an? |the )?[A-Z][A-Za-z0-9&]*[A-Z]\w*\W*$", re.I)
+ASKS_MEANING = re.compile(
+    r"\bstands? for\b|\bmeans?\b|\bmeaning\b|\bacronym\b|\babbreviation\b"
+    r"|^\W*what(?: is|'s| are) (?:an? |the )?\w+\W*$",  # "What is DFOCVC?"
+    re.I,
+)
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*\b")
 
 Alternative = tuple[tuple[str, ...], float]  # BM25 terms of one name (words, then word pairs), weight
@@ -32,7 +36,6 @@ class Query:
     question: str  # what the user asked (merged with the conversation's subject for a follow-up)
     dense_text: str  # the question with acronyms spelled out and other names of the same bodies
     concepts: tuple[Concept, ...]  # what this turn asks about
-    own_words: frozenset[str]  # the stemmed content words the user typed in this turn
     context: tuple[Concept, ...] = ()  # a follow-up's subject, from the questions before it, weighted down
 
     @property
@@ -67,7 +70,7 @@ def build_query(question: str) -> Query:
 
     names = lexicon.other_names(question)
     dense = f"{question} ({'; '.join(names)})" if names else question
-    return Query(question=question, dense_text=dense, concepts=tuple(concepts), own_words=frozenset(words))
+    return Query(question=question, dense_text=dense, concepts=tuple(concepts))
 
 
 def with_context(query: Query, context: Query, weight: float = 0.6) -> Query:
@@ -78,6 +81,5 @@ def with_context(query: Query, context: Query, weight: float = 0.6) -> Query:
         question=f"{context.question} {query.question}",
         dense_text=f"{context.dense_text} {query.dense_text}",
         concepts=query.concepts,
-        own_words=query.own_words,
         context=older + context.context,
     )
