@@ -49,6 +49,16 @@ HISTORY_TURNS = 5
 EXIT_BAD_INPUT = 2
 
 
+def _top_k(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 20:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 20, got {value}")
+    return value
+
+
 def _settings_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (default: OPMODEL_INDEX or .opmodel/index)")
 
@@ -59,7 +69,7 @@ def register(sub) -> None:
                          description=ASK_DESCRIPTION, epilog=ASK_EPILOG, formatter_class=fmt)
     ask.add_argument("question", nargs="?", help="the question, in quotes; omit it to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
-    ask.add_argument("--top-k", type=int, metavar="N", help="cite at most N passages (default 5)")
+    ask.add_argument("--top-k", type=_top_k, metavar="N", help="cite at most N passages, 1-20 (default 5)")
     _settings_args(ask)
     ask.set_defaults(handler=handle_ask)
 

@@ -60,6 +60,13 @@ def test_bad_question_is_one_line_and_non_zero(corpus_index_dir, question, messa
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_non_utf8_argument_and_bad_flag_are_clear_errors(corpus_index_dir):
+    result = opmodel(["ask", b"caf\xe9 question".decode("utf-8", "surrogateescape")], corpus_index_dir)
+    assert result.returncode == 2 and b"UTF-8" in result.stderr and no_traceback(result)
+    result = opmodel(["ask", "--top-k", "0", "What is Lot 2?"], corpus_index_dir)
+    assert result.returncode == 2 and b"between 1 and 20" in result.stderr and no_traceback(result)
+
+
 def test_missing_index_is_one_line(tmp_path):
     for args in (["ask", "What is Lot 2?"], ["sources"]):
         result = opmodel(args, tmp_path / "empty-index")
