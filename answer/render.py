@@ -46,7 +46,7 @@ def render_answer(answer: Answer, cols: int | None = None) -> str:
     cols = cols or width()
     parts = [_wrap(answer.text, "", cols)]
     if answer.citations:
-        label = "Closest passages" if answer.abstained else "Sources"
+        label = "Nearest passages (not an answer)" if answer.abstained else "Sources"
         parts.append(f"{label}:")
         parts.extend(render_citation(c, cols) for c in answer.citations)
     return "\n\n".join(parts)
