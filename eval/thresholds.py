@@ -40,14 +40,23 @@ class Threshold:
         return value <= self.maximum + 1e-9
 
 
-def load_thresholds(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] = None) -> list[Threshold]:
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ThresholdsError(f"cannot read the thresholds file {path}: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ThresholdsError(f"the thresholds file {path} is not valid YAML: {exc}") from exc
+HELD_BACK_SPLIT = "test"
+
+
+@dataclass(frozen=True)
+class Gates:
+    """``bars`` are what the product must reach; the split we tune on is held to them.
+    ``held_back_floor`` guards the split we never tune on against regressions: holding it to
+    the bars as well would leave tuning on it as the only way to get CI green."""
+
+    bars: list[Threshold]
+    held_back_floor: list[Threshold]  # empty: every split is held to the bars
+
+    def for_split(self, split: str) -> list[Threshold]:
+        return self.held_back_floor if split == HELD_BACK_SPLIT and self.held_back_floor else self.bars
+
+
+def _parse(raw, path: Path, known: Optional[set[str]]) -> list[Threshold]:
     if not isinstance(raw, dict) or not raw:
         raise ThresholdsError(f"the thresholds file {path} must map metric names to {{min: x}} or {{max: x}}")
     thresholds = []
@@ -60,6 +69,26 @@ def load_thresholds(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[st
             raise ThresholdsError(f"{path}: {metric} bounds must be numbers from 0 to 1, got {bound!r}")
         thresholds.append(Threshold(metric, minimum=bound.get("min"), maximum=bound.get("max")))
     return thresholds
+
+
+def load_gates(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] = None) -> Gates:
+    """A file with ``bars:`` (and optionally ``held_back_floor:``), or a flat map of bars."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ThresholdsError(f"cannot read the thresholds file {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ThresholdsError(f"the thresholds file {path} is not valid YAML: {exc}") from exc
+    if isinstance(raw, dict) and "bars" in raw:
+        floor = raw.get("held_back_floor")
+        return Gates(_parse(raw["bars"], path, known), _parse(floor, path, known) if floor else [])
+    return Gates(_parse(raw, path, known), [])
+
+
+def load_thresholds(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] = None) -> list[Threshold]:
+    """The bars alone."""
+    return load_gates(path, known).bars
 
 
 def missed(thresholds: list[Threshold], metrics: dict, label: str = "") -> list[str]:

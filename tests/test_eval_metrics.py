@@ -232,3 +232,37 @@ def test_bad_thresholds_files_are_clear_errors(tmp_path):
     f.write_text("hit_at_1: {min: 90}\n")
     with pytest.raises(ThresholdsError, match="from 0 to 1"):
         load_thresholds(f)
+
+
+def test_held_back_split_is_gated_by_its_floor_and_dev_by_the_bars(tmp_path):
+    from eval.thresholds import load_gates
+
+    f = tmp_path / "t.yaml"
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\nheld_back_floor:\n  hit_at_1: {min: 0.7}\n")
+    gates = load_gates(f)
+    assert [t.minimum for t in gates.for_split("dev")] == [0.9]
+    assert [t.minimum for t in gates.for_split("test")] == [0.7]
+    assert missed(gates.for_split("test"), {"hit_at_1": 0.75}, "test") == []
+    assert missed(gates.for_split("dev"), {"hit_at_1": 0.75}, "dev") == ["dev: hit_at_1 = 0.750, needs >= 0.90"]
+
+
+def test_a_flat_file_holds_every_split_to_the_bars(tmp_path):
+    from eval.thresholds import load_gates
+
+    f = tmp_path / "t.yaml"
+    f.write_text("hit_at_1: {min: 0.9}\n")
+    gates = load_gates(f)
+    assert gates.for_split("test") == gates.for_split("dev") == gates.bars
+
+
+def test_the_shipped_floor_never_exceeds_the_bars():
+    from eval.thresholds import load_gates
+
+    gates = load_gates()
+    bars = {t.metric: t for t in gates.bars}
+    for floor in gates.held_back_floor:
+        bar = bars[floor.metric]
+        if bar.minimum is not None:
+            assert floor.minimum <= bar.minimum
+        else:
+            assert floor.maximum >= bar.maximum
