@@ -10,12 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opmodel.errors import ConfigError
 
 MAX_QUESTION_CHARS = 2000
+
+
+def _describe(error: dict) -> str:
+    """One line per bad field, naming the variable a user would set and the value given."""
+    field = ".".join(str(part) for part in error.get("loc", ())) or "settings"
+    message = error.get("msg", "invalid").removeprefix("Value error, ")
+    return f"OPMODEL_{field.upper()}: {message} (got {error.get('input')!r})"
 
 
 class Settings(BaseSettings):
@@ -46,8 +53,8 @@ class Settings(BaseSettings):
     def __init__(self, **kwargs):
         try:
             super().__init__(**kwargs)
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            raise ConfigError(f"invalid setting: {exc}") from exc
+        except ValidationError as exc:
+            raise ConfigError("invalid setting: " + "; ".join(_describe(e) for e in exc.errors())) from exc
 
     @field_validator("top_k")
     @classmethod
