@@ -25,6 +25,18 @@ REPHRASE_TIP = (
     "Try naming the service or system (for example clinical system, telephony, Registration Authority, "
     "smartcards, IT equipment) and the body you mean (practice, ICB/CCG, NHS England)."
 )
+# An off-topic question gains nothing from rephrasing advice: say what the documents are
+# about and show the kind of question they answer.
+COVERAGE = (
+    "These documents cover GP IT and digital services for general practice in England: who provides, "
+    "funds and manages them (practice, ICB/CCG, NHS England), clinical systems and GP IT Futures/GPSoC, "
+    "telephony, IT equipment, Registration Authority and smartcards, and how these arrangements changed since 2006."
+)
+EXAMPLE_QUESTIONS = (
+    "Who pays for the practice phone system?",
+    "Can a practice choose its own clinical system?",
+    "What replaced GPSoC?",
+)
 
 
 def validate_question(text: object) -> str:
@@ -48,13 +60,10 @@ def validate_question(text: object) -> str:
 
 def _decline_text(reason: str, nearest: list[Citation]) -> str:
     if reason == "out_of_scope":
-        head = (
-            "I can't answer that from these documents: they cover how GP IT and digital services are "
-            "provided, funded and managed for general practice in England, and this question is outside that."
-        )
-    else:
-        head = "The documents don't answer this clearly enough for me to quote an answer."
-    lines = [head]
+        examples = "\n".join(f"  • {q}" for q in EXAMPLE_QUESTIONS)
+        return (f"I can't answer that from these documents: it is outside what they cover.\n{COVERAGE}\n"
+                f"For example, you could ask:\n{examples}")
+    lines = ["The documents don't answer this clearly enough for me to quote an answer."]
     if nearest:
         places = "; ".join(
             f"[{c.n}] {c.passage.section or c.passage.title}" for c in nearest
@@ -98,7 +107,7 @@ class Assistant:
                 abstained=True,
                 citations=nearest,
                 reason=reason,
-                suggestions=[REPHRASE_TIP],
+                suggestions=list(EXAMPLE_QUESTIONS) if reason == "out_of_scope" else [REPHRASE_TIP],
             )
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from answer.engine import Assistant, validate_question
+from answer.engine import EXAMPLE_QUESTIONS, REPHRASE_TIP, Assistant, validate_question
 from answer_support import assistant, corpus_index_dir, quoted_pieces  # noqa: F401  (fixtures)
 from opmodel.errors import IndexMissingError, QuestionError
 from opmodel.settings import MAX_QUESTION_CHARS, Settings
@@ -144,3 +144,17 @@ def test_question_at_the_limit_is_accepted_and_stripped():
 def test_missing_index_is_one_clear_error(tmp_path):
     with pytest.raises(IndexMissingError, match="opmodel ingest"):
         Assistant.from_settings(Settings(index_dir=tmp_path / "nothing-here")).ask("What is Lot 2?")
+
+
+def test_off_topic_decline_says_what_the_documents_cover_with_example_questions(assistant):
+    answer = assistant.ask("What dose of amoxicillin should a child with tonsillitis get?")
+    assert answer.reason == "out_of_scope"
+    assert "These documents cover GP IT" in answer.text
+    assert all(q in answer.text for q in EXAMPLE_QUESTIONS)
+    assert REPHRASE_TIP not in answer.text, "rephrasing advice is for weak evidence, not another subject"
+    assert answer.suggestions == list(EXAMPLE_QUESTIONS)
+
+
+@pytest.mark.parametrize("question", EXAMPLE_QUESTIONS)
+def test_example_questions_offered_when_declining_are_answered(assistant, question):
+    assert not assistant.ask(question).abstained
