@@ -88,7 +88,8 @@ def judge(question: str, retrieval: Retrieval) -> Verdict:
     dense = retrieval.best_dense
     if not retrieval.hits:
         return Verdict(False, "weak_evidence", dense, unknown)
-    if len(own) >= MIN_WORDS_FOR_SHARE and len(unknown) >= MAX_UNKNOWN_SHARE * len(own):
+    # Idioms the corpus never uses ("come to an end") must not outvote a passage this close.
+    if dense < CLEAR_DENSE and len(own) >= MIN_WORDS_FOR_SHARE and len(unknown) >= MAX_UNKNOWN_SHARE * len(own):
         return Verdict(False, "out_of_scope", dense, unknown)
     if dense < MIN_DENSE:
         return Verdict(False, "out_of_scope" if unknown else "weak_evidence", dense, unknown)

@@ -158,3 +158,9 @@ def test_off_topic_decline_says_what_the_documents_cover_with_example_questions(
 @pytest.mark.parametrize("question", EXAMPLE_QUESTIONS)
 def test_example_questions_offered_when_declining_are_answered(assistant, question):
     assert not assistant.ask(question).abstained
+
+
+def test_an_idiom_the_corpus_never_uses_does_not_make_a_close_question_off_topic(assistant):
+    answer = assistant.ask("When did the GPSoC framework come to an end?")
+    assert not answer.abstained
+    assert "expired in December 2018" in answer.text
