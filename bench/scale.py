@@ -2,8 +2,8 @@
 
 For each size (1× is the shipped corpus; N× adds N-1 rounds of synthetic documents, see
 ``bench.synth``) and each mode, a fresh index is built by one fresh process (ingest
-throughput, peak memory, and the embedding model's own throughput on a sample of the same
-passages, measured in that process just after the ingest), then a second fresh process
+throughput, peak memory, and the embedding model's own throughput on the same passages,
+timed inside that ingest), then a second fresh process
 answers every evaluation question with the full hybrid ``Assistant.ask`` (first answer,
 warm latency, dense search alone, quality with the synthetic passages as distractors).
 In server mode each size gets its own `chroma run`, whose memory is reported too.
@@ -156,9 +156,10 @@ def notes(rows: list[Row]) -> list[str]:
 
 DEFINITIONS = """\
 Columns: *ingest chunks/s* is passages ÷ `run_ingest` time in a fresh process with the model
-already loaded (reading, chunking, embedding, writing, publishing); *embed texts/s* is
-`MiniLMEmbedder.embed` alone on 1,024 of the same passages in batches of 256, measured in that
-process right after the ingest: the physical limit. *first answer* is the first
+already loaded (reading, chunking, embedding, writing, publishing); *embed texts/s* is the
+rate of `MiniLMEmbedder.embed` itself on the same passages, timed inside that ingest (so both
+saw the same load on this shared machine): the physical limit. *ingest ÷ embed* is their
+ratio, the share of the ingest spent in the model. *first answer* is the first
 `Assistant.ask` of a fresh process (it builds the BM25 side from the index); *ask* is the full
 hybrid `Assistant.ask` over every evaluation question after that; *dense* is `Index.search`
 alone; *version check* is `Index.snapshot()`, done once per question to notice another
