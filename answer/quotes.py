@@ -145,20 +145,30 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
         j = _introduction(text, spans, i)
         if j is not None:
             items_of.setdefault(j, []).append(i)
+
+    def finish(i: int) -> list[int]:
+        """The sentence completing sentence i ("These services are outside the scope"), if short
+        enough; a list item keeps its own continuation but never the next item."""
+        n = i + 1
+        if n < len(spans) and _CONTINUES.match(sentence[n]) and not is_bullet(text, spans[n]) \
+                and spans[n][1] - spans[i][0] <= CONTINUATION_CHARS:
+            return [n]
+        return []
+
     out: list[Quote] = []
     for i, s in enumerate(scores):
         if i in items_of:  # a list's introduction, with its best-matching item
             k = max(items_of[i], key=lambda x: sum(scores[x]))
-            out.append(Quote(rank, _merge(spans, [i, k]), _plus(s, scores[k], LIST_CONTEXT_SHARE), figure[i] or figure[k]))
+            out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE), figure[i] or figure[k]))
             continue
         j = _introduction(text, spans, i)
         if j is not None:  # a list item, with the sentence introducing it
-            out.append(Quote(rank, _merge(spans, [j, i]), _plus(s, scores[j], LIST_CONTEXT_SHARE), figure[i]))
+            out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE), figure[i]))
             continue
         chosen = [i]
         if sentence[i].endswith(":") and i + 1 < len(spans):
             chosen.append(i + 1)  # "Lot 2:" says nothing without what follows
-        elif i + 1 < len(spans) and _CONTINUES.match(sentence[i + 1]) and spans[i + 1][1] - spans[i][0] <= CONTINUATION_CHARS:
-            chosen.append(i + 1)
+        else:
+            chosen += finish(i)
         out.append(Quote(rank, _merge(spans, chosen), s, any(figure[c] for c in chosen)))
     return out
