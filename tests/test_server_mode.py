@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from index_support import CORPUS, REPO, OtherModelEmbedder, chroma_url, corpus_passages, embedder, prefix  # noqa: F401
+from index_support import CORPUS, OtherModelEmbedder, chroma_url, corpus_passages, embedder, prefix  # noqa: F401  (fixtures)
 from opmodel.errors import EmbedderMismatchError, IndexUnreachableError
-from opmodel.index import Index, open_index
+from opmodel.index import open_index
 from opmodel.index_client import server_client
 from opmodel.settings import Settings
 
@@ -206,7 +206,7 @@ def test_two_ingests_at_once_leave_one_complete_version(chroma_url, prefix, tmp_
     assert len(revisions) == 1  # one corpus or the other, never a mixture
 
 
-def test_unreachable_server_fails_fast_with_url_and_fix(corpus):
+def test_unreachable_server_fails_fast_with_url_and_fix(small_corpus):
     from bench.local_chroma import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
@@ -216,7 +216,7 @@ def test_unreachable_server_fails_fast_with_url_and_fix(corpus):
     assert time.monotonic() - started < 5
     assert url in str(caught.value) and "chroma run" in str(caught.value) and "OPMODEL_CHROMA_URL" in str(caught.value)
 
-    done = opmodel("ingest", "--quiet", url=url, prefix="opmodel", corpus=corpus, timeout=60)
+    done = opmodel("ingest", "--quiet", url=url, prefix="opmodel", corpus=small_corpus, timeout=60)
     assert done.returncode == 2 and url in done.stderr and "Traceback" not in done.stderr
 
 
