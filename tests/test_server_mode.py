@@ -51,11 +51,6 @@ def copy_corpus(target: Path, only: tuple[str, ...] = ()) -> Path:
     return target
 
 
-@pytest.fixture
-def corpus(tmp_path):
-    return copy_corpus(tmp_path / "corpus")
-
-
 @pytest.fixture(scope="module")
 def served(chroma_url, tmp_path_factory):
     """The shipped corpus ingested into the server once by `opmodel ingest` (read-only for tests)."""
