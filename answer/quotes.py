@@ -110,7 +110,7 @@ def is_bullet(text: str, span: tuple[int, int]) -> bool:
     return text[span[0] : span[1]].lstrip().startswith(BULLETS) or before.endswith(BULLETS)
 
 
-def introduction(text: str, spans: list[tuple[int, int]], i: int) -> int | None:
+def _introduction(text: str, spans: list[tuple[int, int]], i: int) -> int | None:
     """The sentence introducing list item i, if i is one: the sentence just before the list,
     whether or not it ends in a colon ("There are basically three tiers of service,")."""
     bulleted = is_bullet(text, spans[i])
@@ -142,7 +142,7 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
     sentence = [text[a:b].strip() for a, b in spans]
     items_of: dict[int, list[int]] = {}
     for i in range(len(spans)):
-        j = introduction(text, spans, i)
+        j = _introduction(text, spans, i)
         if j is not None:
             items_of.setdefault(j, []).append(i)
 
@@ -161,7 +161,7 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
             k = max(items_of[i], key=lambda x: sum(scores[x]))
             out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE), figure[i] or figure[k]))
             continue
-        j = introduction(text, spans, i)
+        j = _introduction(text, spans, i)
         if j is not None:  # a list item, with the sentence introducing it
             out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE), figure[i]))
             continue

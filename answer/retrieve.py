@@ -21,7 +21,6 @@ import numpy as np
 
 from answer import bm25
 from answer.query import Query
-from answer.quotes import introduction
 from opmodel.index import Index, Snapshot
 from opmodel.passage import Passage
 
@@ -65,7 +64,7 @@ class Corpus:
         leaves = [(p.section or "").split(" > ")[-1] for p in passages]
         owner, sentences = [], []
         for row, (p, leaf) in enumerate(zip(passages, leaves)):
-            for sentence in lexical_units(p):
+            for sentence in p.sentence_texts():
                 owner.append(row)
                 sentences.append(bm25.tokens(f"{leaf} {sentence}") + bm25.definition_tokens(sentence))
         return cls(
@@ -93,18 +92,6 @@ class Corpus:
             row: (1 - SENTENCE_SHARE) * whole.get(row, 0.0) / top_whole + SENTENCE_SHARE * best_sentence.get(row, 0.0) / top_sentence
             for row in whole.keys() | best_sentence.keys()
         }
-
-
-def lexical_units(p: Passage) -> list[str]:
-    """A passage's sentences, each list item with the sentence introducing its list: the item
-    alone ("• clinical servers for local hosting") often lacks the words that give it its sense."""
-    spans = list(p.sentences)
-    if not spans:
-        return [p.text]
-    return [
-        p.text[a:b] if (j := introduction(p.text, spans, i)) is None else f"{p.text[spans[j][0]:spans[j][1]]} {p.text[a:b]}"
-        for i, (a, b) in enumerate(spans)
-    ]
 
 
 def blend(cosine: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:

@@ -85,14 +85,3 @@ def test_concurrent_questions_get_the_same_answers(assistant):
     for t in threads:
         t.join()
     assert all(results[i] == expected[q] for i, q in enumerate(questions))
-
-
-def test_a_list_item_is_searched_together_with_the_sentence_introducing_its_list(assistant):
-    from answer.retrieve import lexical_units
-
-    listed = [p for p in assistant.retriever.index.passages() if "clinical servers for local hosting" in p.text]
-    assert listed
-    units = lexical_units(listed[0])
-    item = next(u for u in units if "clinical servers for local hosting" in u)
-    assert "no longer Core and Mandated Requirements" in item
-    assert len(units) == len(listed[0].sentences)
