@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from answer.currency import currency_notes
 from answer.query import Query
-from answer.quotes import Quote, asks_for_figure, candidates, sentence_scores
+from answer.quotes import Quote, candidates, sentence_scores
 from answer.retrieve import DENSE_WEIGHT, Hit
 from answer.types import Citation
 
@@ -22,10 +22,6 @@ RANK_WEIGHT = (1.0, 0.8, 0.65)  # a sentence from a lower-ranked passage must ma
 CONTEXT_SHARE = 0.5  # a follow-up's earlier subject counts this much when choosing sentences
 NOVELTY_SHARE = 0.15  # a second quote must add at least this share of the first quote's score
 MAX_ANSWER_CHARS = 700
-# "How much ...?" / "When ...?": the sentence giving the figure leads when it matches at least this
-# share of the best sentence; the best sentence often only restates the subject ("published the
-# 2014-16 model") and can still follow as the second quote.
-FIGURE_FLOOR = 0.25
 
 
 def _spans(hit: Hit) -> list[tuple[int, int]]:
@@ -44,9 +40,6 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     if not pool:
         return []
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
-    if asks_for_figure(query.question) and not first.has_figure:
-        figures = [q for q in pool if q.passage_rank == 0 and q.has_figure and q.score >= FIGURE_FLOOR * first.score > 0]
-        first = max(figures, key=lambda q: q.score, default=first)
     covered = first.matched()
     room = MAX_ANSWER_CHARS - len(first.text(hits[0].passage.text))
     extras = [

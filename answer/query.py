@@ -24,7 +24,7 @@ INTENT_WEIGHT = 0.5
 # -> "free to choose", "guaranteed choice") and obligation ("do we have to?" -> "required",
 # "voluntary", "a practice decision"). Each adds one low-weight concept of general cue words.
 INTENTS = (
-    (re.compile(r"\b(pay|pays|paid|paying|fund|funds|funded|funding|foots?|bill|costs? of|budget|money|spend|spends|spending|spent|invest|investment)\b", re.I),
+    (re.compile(r"\b(pay|pays|paid|paying|fund|funds|funded|funding|foots?|bill|costs? of|budget)\b", re.I),
      ("fund", "funded", "funding", "pay", "paid", "responsibility", "responsible")),
     (re.compile(r"\b(choose|choice|pick|select|say in|decide)\b", re.I),
      ("choice", "choose", "free", "decision", "decide")),

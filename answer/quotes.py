@@ -22,32 +22,7 @@ FIRST_SENTENCE_BONUS = 1.1  # a passage's first sentence usually states its poin
 NUMBER_BONUS = 1.3  # "how much", "when": sentences with figures or dates answer those
 CONTINUATION_CHARS = 450  # a sentence is extended with the one finishing it up to this length
 _CONTINUES = re.compile(r"^(These|This|They|It|Such|Those)\b")
-# "How much?" is answered by an amount, "when?" by a date: a sentence holding the other kind
-# (a publication date next to a funding figure) is no better than one with no figure at all.
-_ASKS_FOR_AN_AMOUNT = re.compile(r"\b(how (much|many)|what (amount|budget|proportion|percentage|share))\b", re.I)
-_ASKS_FOR_A_DATE = re.compile(r"\b(when|how long|what (year|date|period)|which years?|what dates?)\b", re.I)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b")
-# A figure that is not part of a date: money, a percentage, a magnitude, or a bare number that is
-# neither a year, a day of the month ("3 April") nor the tail of a year range ("2014-16").
-_AMOUNT = re.compile(
-    r"£\s?\d|\d\s?%|\b\d[\d,.]*\s?(?:m|bn|million|billion|thousand)\b"
-    rf"|(?<![\d\-–/])\b(?!(?:19|20)\d\d\b)\d[\d,]*\b(?![\-–/]\d)(?!\s(?:{_MONTHS})\b)",
-    re.I,
-)
-
-
-def asks_for_figure(question: str) -> bool:
-    return bool(_ASKS_FOR_AN_AMOUNT.search(question) or _ASKS_FOR_A_DATE.search(question))
-
-
-def answers_figure(question: str, sentence: str) -> bool:
-    """Whether the sentence holds the kind of figure the question asks for."""
-    if _ASKS_FOR_AN_AMOUNT.search(question):
-        return bool(_AMOUNT.search(sentence))
-    if _ASKS_FOR_A_DATE.search(question):
-        return bool(_DATE.search(sentence))
-    return False
+_ASKS_FOR_A_FIGURE = re.compile(r"\b(how (much|many|long)|when|what (year|date)|which years?|what dates?)\b", re.I)
 
 
 Scores = tuple[float, ...]  # one entry per concept of the query: how well the quote matches it
@@ -58,7 +33,6 @@ class Quote:
     passage_rank: int  # 0-based position of the passage among the hits
     pieces: tuple[tuple[int, int], ...]  # [start, end) offsets in the passage text, in order
     scores: Scores
-    has_figure: bool = False  # holds the kind of figure the question asks for (an amount, a date)
 
     @property
     def score(self) -> float:
@@ -135,8 +109,8 @@ def _merge(spans: list[tuple[int, int]], indices: list[int]) -> tuple[tuple[int,
 
 def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int) -> list[Quote]:
     """Every quotable unit of one passage with its per-concept scores."""
-    figure = [answers_figure(question, text[a:b]) for a, b in spans]
-    scores = [_scale(s, NUMBER_BONUS) if f else s for s, f in zip(scores, figure)]
+    if _ASKS_FOR_A_FIGURE.search(question):
+        scores = [_scale(s, NUMBER_BONUS) if re.search(r"\d", text[a:b]) else s for s, (a, b) in zip(scores, spans)]
     if scores:
         scores = [_scale(scores[0], FIRST_SENTENCE_BONUS), *scores[1:]]
     sentence = [text[a:b].strip() for a, b in spans]
@@ -159,16 +133,16 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
     for i, s in enumerate(scores):
         if i in items_of:  # a list's introduction, with its best-matching item
             k = max(items_of[i], key=lambda x: sum(scores[x]))
-            out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE), figure[i] or figure[k]))
+            out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE)))
             continue
         j = _introduction(text, spans, i)
         if j is not None:  # a list item, with the sentence introducing it
-            out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE), figure[i]))
+            out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE)))
             continue
         chosen = [i]
         if sentence[i].endswith(":") and i + 1 < len(spans):
             chosen.append(i + 1)  # "Lot 2:" says nothing without what follows
         else:
             chosen += finish(i)
-        out.append(Quote(rank, _merge(spans, chosen), s, any(figure[c] for c in chosen)))
+        out.append(Quote(rank, _merge(spans, chosen), s))
     return out
