@@ -19,18 +19,6 @@ PAIR_WEIGHT = 0.5  # adjacent words of the question found together ("Lot 2") add
 ASKS_WHO = re.compile(r"^\W*(and |so |but )?who\b|\bwho(se)? (is|are|was|were|has|have|should|must|will|does|do)\b", re.I)
 RESPONSIBILITY_WORDS = ("responsible", "responsibility", "responsibilities", "accountable", "accountability")
 INTENT_WEIGHT = 0.5
-# Other question shapes whose answers are recognisable by their verbs rather than their subject:
-# funding ("who foots the bill?" -> "... are funded by NHS"), choice ("can we pick our supplier?"
-# -> "free to choose", "guaranteed choice") and obligation ("do we have to?" -> "required",
-# "voluntary", "a practice decision"). Each adds one low-weight concept of general cue words.
-INTENTS = (
-    (re.compile(r"\b(pay|pays|paid|paying|fund|funds|funded|funding|foots?|bill|costs? of|budget)\b", re.I),
-     ("fund", "funded", "funding", "pay", "paid", "responsibility", "responsible")),
-    (re.compile(r"\b(choose|choice|pick|select|say in|decide)\b", re.I),
-     ("choice", "choose", "free", "decision", "decide")),
-    (re.compile(r"\b(have|has|need) to\b|\b(must|compulsory|mandatory|obliged|optional|required)\b", re.I),
-     ("required", "mandatory", "mandated", "voluntary", "decision", "obligation", "obligations")),
-)
 # "What does GPSoC stand for?": look for where the acronym is defined, "Full Name (GPSoC)".
 ASKS_MEANING = re.compile(
     r"\bstands? for\b|\bmeans?\b|\bmeaning\b|\bacronym\b|\babbreviation\b"
@@ -79,9 +67,6 @@ def build_query(question: str) -> Query:
         concepts += [(((f"define:{a.lower()}",), 1.0),) for a in dict.fromkeys(_ACRONYM.findall(question))]
     if ASKS_WHO.search(question):
         concepts.append(tuple(((bm25.stem(w),), INTENT_WEIGHT) for w in RESPONSIBILITY_WORDS))
-    for asks, cues in INTENTS:
-        if asks.search(question):
-            concepts.append(tuple(((bm25.stem(w),), INTENT_WEIGHT) for w in cues))
 
     names = lexicon.other_names(question)
     dense = f"{question} ({'; '.join(names)})" if names else question

@@ -106,18 +106,3 @@ def test_follow_ups_detected(question):
                                       "Who is responsible for the Registration Authority?"])
 def test_standalone_questions_not_follow_ups(question):
     assert not is_follow_up(question)
-
-
-@pytest.mark.parametrize("question, cue", [
-    ("Who foots the bill for the phones?", "fund"),
-    ("Can we pick our own IT supplier?", "choic"),
-    ("Do we have to upload our records?", "voluntary"),
-])
-def test_funding_choice_and_obligation_questions_look_for_their_answers_verbs(question, cue):
-    cues = {terms[0] for concept in build_query(question).concepts for terms, _ in concept}
-    assert cue in cues
-
-
-def test_a_plain_question_gets_no_intent_cues():
-    cues = {terms[0] for concept in build_query("What is a managed GP IT device?").concepts for terms, _ in concept}
-    assert not cues & {"fund", "choic", "voluntary"}
