@@ -101,7 +101,14 @@ def handle_scale(args) -> int:
         raise ConfigError(f"--modes must be embedded, server or both, got {args.modes!r}")
     command = _command()
 
+    raw = Path("bench/results/scale-rows.json")
+
     def show(rows) -> None:
+        import dataclasses
+        import json
+
+        raw.parent.mkdir(parents=True, exist_ok=True)  # every figure, for a closer look later
+        raw.write_text(json.dumps([dataclasses.asdict(r) for r in rows], indent=1))
         text = scale.render(rows, command)
         last = rows[-1]
         print(f"done {last.size}× {last.mode}: {last.passages:,} passages", file=sys.stderr, flush=True)

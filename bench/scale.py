@@ -35,6 +35,7 @@ class Row:
     mode: str
     documents: int
     passages: int
+    embedded: int  # passages sharing a text share one embedding, so this can be below passages
     ingest_s: float
     embed_rate: float
     disk_mb: float
@@ -51,6 +52,12 @@ class Row:
     @property
     def ingest_rate(self) -> float:
         return self.passages / self.ingest_s if self.ingest_s else float("nan")
+
+    @property
+    def model_share(self) -> float:
+        """Share of the ingest spent in the model: the embedding rate the ingest achieved,
+        over the model's own rate. 100% would mean everything else was free."""
+        return (self.embedded / self.ingest_s) / self.embed_rate if self.ingest_s and self.embed_rate else float("nan")
 
 
 def measure_one(corpus: Path, size: int, mode: str, work: Path) -> Row:
@@ -69,6 +76,7 @@ def measure_one(corpus: Path, size: int, mode: str, work: Path) -> Row:
             mode=mode,
             documents=ingested["documents"],
             passages=ingested["passages"],
+            embedded=ingested["embedded"],
             ingest_s=ingested["ingest_s"],
             embed_rate=ingested["embed_texts_per_s"],
             disk_mb=disk_mb(server.path if server else work / f"index-{size}x"),
@@ -106,7 +114,7 @@ def run(real_corpus: Path, sizes: list[int], modes: tuple[str, ...], on_row: Cal
 
 
 HEADERS = (
-    "size", "mode", "docs", "passages", "ingest chunks/s", "embed texts/s", "ingest ÷ embed", "index MB",
+    "size", "mode", "docs", "passages", "ingest chunks/s", "embed texts/s", "time in model", "index MB",
     "first answer ms", "ask p50 ms", "ask p95 ms", "dense p50 ms", "dense p95 ms", "version check ms",
     "hit@1", "hit@3", "peak RSS ingest MB", "peak RSS ask MB", "server RSS MB",
 )
@@ -115,7 +123,7 @@ HEADERS = (
 def render(rows: list[Row], command: str) -> str:
     lines = [
         (
-            f"{r.size}×", r.mode, r.documents, r.passages, r.ingest_rate, r.embed_rate, f"{r.ingest_rate / r.embed_rate:.0%}",
+            f"{r.size}×", r.mode, r.documents, r.passages, r.ingest_rate, r.embed_rate, f"{r.model_share:.0%}",
             r.disk_mb, r.first_ask_ms, median(r.ask_ms), percentile(r.ask_ms, 95), median(r.search_ms),
             percentile(r.search_ms, 95), median(r.snapshot_ms), f"{r.hit1:.1%}", f"{r.hit3:.1%}",
             r.ingest_peak_mb, r.query_peak_mb, r.server_peak_mb,
@@ -144,12 +152,12 @@ def notes(rows: list[Row]) -> list[str]:
                 f"{r.passages:,} passages): {p95:.0f} ms, {report.verdict(p95 <= QUERY_P95_TARGET_MS)}"
                 + ("" if r.size >= 1000 else " (1,000× not measured in this run)") + "."
             )
-    shares = [r.ingest_rate / r.embed_rate for r in rows]
-    if shares:
-        worst = min(rows, key=lambda r: r.ingest_rate / r.embed_rate)
+    if rows:
+        worst = min(rows, key=lambda r: r.model_share)
         out.append(
-            f"- Target: ingest throughput ≥ {INGEST_SHARE_TARGET:.0%} of the embedding model's own: lowest share "
-            f"{min(shares):.0%} ({worst.size}× {worst.mode}), {report.verdict(min(shares) >= INGEST_SHARE_TARGET)}."
+            f"- Target: ingest throughput within {INGEST_SHARE_TARGET:.0%} of the embedding model's own: the lowest "
+            f"share of ingest time spent in the model is {worst.model_share:.0%} ({worst.size}× {worst.mode}), "
+            f"{report.verdict(worst.model_share >= INGEST_SHARE_TARGET)}."
         )
     return out
 
@@ -158,8 +166,10 @@ DEFINITIONS = """\
 Columns: *ingest chunks/s* is passages ÷ `run_ingest` time in a fresh process with the model
 already loaded (reading, chunking, embedding, writing, publishing); *embed texts/s* is the
 rate of `MiniLMEmbedder.embed` itself on the same passages, timed inside that ingest (so both
-saw the same load on this shared machine): the physical limit. *ingest ÷ embed* is their
-ratio, the share of the ingest spent in the model. *first answer* is the first
+saw the same load on this shared machine): the physical limit. *time in model* is the share
+of the ingest spent inside the model, i.e. the embedding rate the ingest achieved over the
+model's own rate (passages with identical text share one embedding, which is why chunks/s can
+exceed texts/s). *first answer* is the first
 `Assistant.ask` of a fresh process (it builds the BM25 side from the index); *ask* is the full
 hybrid `Assistant.ask` over every evaluation question after that; *dense* is `Index.search`
 alone; *version check* is `Index.snapshot()`, done once per question to notice another

@@ -8,8 +8,8 @@ real documents. They read like the local policies and other-sector operating mod
 would also index: the same vocabulary and topics, so they compete with the real passages for
 every question, but different facts.
 
-No synthetic paragraph is left identical to its source: one that no substitution touched is
-given a local lead-in ("In Ashby, ..."). The quality figures still count a citation as a hit
+No synthetic paragraph of prose is left identical to its source: one that does not name the
+document's area is given a local lead-in ("In Ashby's 2021 community pharmacy plan, ..."). The quality figures still count a citation as a hit
 only when it comes from a real document, so a synthetic copy of a quote never flatters them.
 Generation is deterministic (seeded by document number).
 """
@@ -62,7 +62,7 @@ REWORDINGS = {
     "data": "information", "information": "records", "published": "issued", "document": "paper", "new": "fresh",
     "all": "every one of the", "is": "remains", "are": "remain", "be": "become", "the": "this",
 }
-REWORD_SHARE = 0.85  # of the rewordings, how many a given document uses
+REWORDING = re.compile(r"\b(" + "|".join(map(re.escape, REWORDINGS)) + r")\b")
 
 
 class Profile:
@@ -75,6 +75,7 @@ class Profile:
         self.year_shift = rng.randint(-9, 9) or 3
         self.money_factor = rng.choice((0.05, 0.2, 0.5, 2.0, 3.5, 8.0))
         self.rules = self._rules()
+        self.lead_in = f"In {self.area}'s {2018 + self.year_shift} {self.setting[0]} plan, "
 
     def _rules(self) -> list[tuple[re.Pattern, object]]:
         name, plural, singular, adjective, staff = self.setting
@@ -97,8 +98,6 @@ class Profile:
             (r"\bLMCs?\b|\bLocal Medical Committees?\b", f"{area} {adjective} Committee"),
         ]
         rules: list[tuple[re.Pattern, object]] = [(re.compile(p), r) for p, r in pairs]
-        words = [w for w in REWORDINGS if self.rng.random() < REWORD_SHARE]
-        rules.append((re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b"), lambda m: REWORDINGS[m.group()]))
         rules += [
             (re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b"), lambda m: str(int(m.group()) + self.year_shift)),
             (re.compile(r"£\s?(\d[\d,.]*)"), lambda m: f"£{self._money(m.group(1))}"),
@@ -114,39 +113,47 @@ class Profile:
             return amount
         return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
-    def substitute(self, text: str) -> str:
+    def specific(self, text: str) -> str:
+        """This document's own setting, bodies, years, figures and months."""
         for pattern, replacement in self.rules:
             text = pattern.sub(replacement, text)
         return text
 
+    def substitute(self, text: str) -> str:
+        return REWORDING.sub(lambda m: REWORDINGS[m.group()], self.specific(text))
+
     def apply(self, paragraph: str) -> str:
-        out = self.substitute(paragraph)
-        if out == paragraph and re.search(r"[.;:]\s*$|\.\s", paragraph):
+        """Like ``substitute``, but prose that does not name this document's area gets the
+        document's lead-in: otherwise boilerplate repeats word for word across hundreds of
+        synthetic documents, which real collections do far less."""
+        out = self.specific(paragraph)
+        if self.area not in out and re.search(r"[.;:]\s*$|\.\s", paragraph):
             lead = paragraph.lstrip()
             bullet = re.match(r"^(\W*\s*)", lead).group(1)
             body = lead[len(bullet):]
-            out = f"{bullet}In {self.area}, {body[:1].lower()}{body[1:]}" if body else paragraph
-        return out
+            out = f"{bullet}{self.lead_in}{body[:1].lower()}{body[1:]}" if body else paragraph
+        return REWORDING.sub(lambda m: REWORDINGS[m.group()], out)
 
 
 def paragraphs(text: str) -> list[str]:
-    return [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    """Non-empty lines: a paragraph, a heading or a bullet (some documents use no blank lines)."""
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def synthetic_document(number: int, base: str, base_text: str, others: list[str]) -> tuple[str, str, Profile]:
     rng = random.Random(number)
     profile = Profile(rng)
-    pool = [p for text in others for p in paragraphs(text)]
+    pool = [p for text in others for p in paragraphs(text) if len(p) > 80]
     out = []
-    for paragraph in paragraphs(base_text):
-        source = paragraph
-        if pool and rng.random() < SWAP_PARAGRAPH_SHARE and len(paragraph) > 80:
+    for line in base_text.splitlines():  # blank lines kept: the chunker reads the layout
+        source = line
+        if pool and len(line) > 80 and rng.random() < SWAP_PARAGRAPH_SHARE:
             # A paragraph of about the same length, so the document keeps its size and shape.
-            similar = [p for p in rng.sample(pool, min(20, len(pool))) if 0.5 <= len(p) / len(paragraph) <= 2]
-            source = similar[0] if similar else paragraph
-        out.append(profile.apply(source))
+            similar = [p for p in rng.sample(pool, min(20, len(pool))) if 0.5 <= len(p) / len(line) <= 2]
+            source = similar[0] if similar else line
+        out.append(profile.apply(source) if source.strip() else source)
     name = f"{PREFIX}{number:05d}-{profile.area.lower().replace(' ', '-')}-{Path(base).stem[:3]}.txt"
-    return name, "\n\n".join(out) + "\n", profile
+    return name, "\n".join(out) + "\n", profile
 
 
 def grow(real_corpus: Path, target: Path, factor: int) -> int:
