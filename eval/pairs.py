@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import yaml
 
+from eval.yamlfile import read_yaml
 from opmodel.errors import OpmodelError
 
 CATEGORIES = ("responsibility", "funding", "definition", "scope", "history", "out_of_scope")
@@ -102,12 +102,7 @@ def pair_from_record(record: dict) -> Pair:
 
 def load_pairs(path: Path = DEFAULT_PAIRS_FILE) -> list[Pair]:
     path = Path(path)
-    try:
-        records = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PairsError(f"cannot read the pairs file {path}: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise PairsError(f"the pairs file {path} is not valid YAML: {exc}") from exc
+    records = read_yaml(path, "pairs", PairsError)
     if not isinstance(records, list) or not records:
         raise PairsError(f"the pairs file {path} must be a non-empty list of pairs")
     pairs = [pair_from_record(r) for r in records]

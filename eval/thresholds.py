@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import yaml
 
+from eval.yamlfile import read_yaml
 from opmodel.errors import OpmodelError
 
 DEFAULT_THRESHOLDS_FILE = Path(__file__).with_name("thresholds.yaml")
@@ -74,12 +74,7 @@ def _parse(raw, path: Path, known: Optional[set[str]]) -> list[Threshold]:
 def load_gates(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] = None) -> Gates:
     """A file with ``bars:`` (and optionally ``held_back_floor:``), or a flat map of bars."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ThresholdsError(f"cannot read the thresholds file {path}: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ThresholdsError(f"the thresholds file {path} is not valid YAML: {exc}") from exc
+    raw = read_yaml(path, "thresholds", ThresholdsError)
     if isinstance(raw, dict) and "bars" in raw:
         floor = raw.get("held_back_floor")
         return Gates(_parse(raw["bars"], path, known), _parse(floor, path, known) if floor else [])
