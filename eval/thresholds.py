@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-
 from eval.yamlfile import read_yaml
 from opmodel.errors import OpmodelError
 
