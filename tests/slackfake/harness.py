@@ -4,6 +4,7 @@ Bolt app served over HTTP or connected over Socket Mode."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -109,4 +110,15 @@ def socket_bot(bot_assistant, fake_slack, tmp_path):
     yield RunningBot(app, settings)
     handler.client.auto_reconnect_enabled = False
     fake_slack.socket.stop()  # closing from Slack's side first spares the client a 3 s read timeout
+    _wait_until_session_closed(handler.client)
     handler.close()
+
+
+def _wait_until_session_closed(client, timeout: float = 5.0) -> None:
+    """slack_sdk's builtin Connection.disconnect checks ``sock is not None`` before taking its
+    locks, so closing while the receive thread is still reacting to the server's close can hit
+    ``None.close()``. Once the session is inactive, that thread has finished and close() is a no-op."""
+    deadline = time.monotonic() + timeout
+    session = client.current_session
+    while session is not None and session.is_active() and time.monotonic() < deadline:
+        time.sleep(0.02)
