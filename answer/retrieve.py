@@ -54,7 +54,7 @@ class Corpus:
     passages: tuple[Passage, ...]
     bm25: bm25.BM25  # over passages
     sentences: bm25.BM25  # over single sentences
-    sentence_owner: tuple[int, ...]  # sentence row -> passage row
+    sentence_starts: tuple[np.ndarray, np.ndarray]  # passages with sentences, and the row of each one's first
     position: dict[str, int]  # passage id -> row in passages
 
     @classmethod
@@ -75,23 +75,33 @@ class Corpus:
                 k1=BM25_K1, b=BM25_B,
             ),
             sentences=bm25.BM25(sentences, k1=BM25_K1, b=BM25_B),
-            sentence_owner=tuple(owner),
+            sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
         )
 
-    def lexical(self, concepts) -> dict[int, float]:
-        """Passage row -> lexical score in [0, 1]: passage and best-sentence BM25, each scaled to its best."""
-        whole = self.bm25.scores(concepts)
-        best_sentence: dict[int, float] = {}
-        for row, score in self.sentences.scores(concepts).items():
-            owner = self.sentence_owner[row]
-            best_sentence[owner] = max(best_sentence.get(owner, 0.0), score)
-        top_whole = max(whole.values(), default=0.0) or 1.0
-        top_sentence = max(best_sentence.values(), default=0.0) or 1.0
-        return {
-            row: (1 - SENTENCE_SHARE) * whole.get(row, 0.0) / top_whole + SENTENCE_SHARE * best_sentence.get(row, 0.0) / top_sentence
-            for row in whole.keys() | best_sentence.keys()
-        }
+    def lexical(self, concepts, limit: int) -> list[tuple[int, float]]:
+        """The ``limit`` best passage rows and their lexical score in [0, 1], best first: a mix of
+        the passage's BM25 and its best sentence's, each scaled to its best over the corpus."""
+        whole = self.bm25.scores(concepts).astype(np.float64)
+        sentence = self.sentences.scores(concepts).astype(np.float64)
+        best_sentence = np.zeros_like(whole)
+        if sentence.size:
+            # Sentences are stored passage by passage, so each passage's best is one reduceat.
+            best_sentence[self.sentence_starts[0]] = np.maximum.reduceat(sentence, self.sentence_starts[1])
+        combined = (1 - SENTENCE_SHARE) * whole / (whole.max(initial=0.0) or 1.0) + SENTENCE_SHARE * best_sentence / (
+            best_sentence.max(initial=0.0) or 1.0
+        )
+        matched = np.flatnonzero(combined)
+        if matched.size > limit:  # everything tied with the limit-th best stays, so ties break by row as before
+            cut = np.partition(combined[matched], matched.size - limit)[matched.size - limit]
+            matched = matched[combined[matched] >= cut]
+        return sorted(((int(row), float(combined[row])) for row in matched), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def _first_rows(owner: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    owners = np.asarray(owner, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if owners.size else owners
+    return owners[first], first
 
 
 def blend(cosine: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
@@ -135,8 +145,7 @@ class Retriever:
         corpus = self.corpus(snap)
         vector = self.embed(query) if vector is None else vector
         dense = self.index.search(vector, CANDIDATES, snap)
-        scored = corpus.lexical(query.all_concepts)
-        lexical = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+        lexical = corpus.lexical(query.all_concepts, CANDIDATES)
 
         by_id = {p.id: p for p, _ in dense}
         cosine = {p.id: s for p, s in dense}
