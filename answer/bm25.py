@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -33,6 +34,7 @@ _CLITIC = re.compile(r"(?<=[a-z])['’](?:s|re|ve|ll|d|m)\b|n['’]t\b")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")  # "CCGs" -> "CCG", "PCNs" -> "PCN"
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus has far fewer distinct words than words: building BM25 is mostly this
 def stem(word: str) -> str:
     """Suffix stripping light enough to keep acronyms and numbers intact."""
     if len(word) <= 3 or not word.isalpha():
@@ -94,15 +96,14 @@ class BM25:
             raise ValueError(f"need k1 >= 0 and 0 <= b <= 1, got k1={k1}, b={b}")
         self.k1, self.b = k1, b
         self.size = len(documents)
-        term_ids: dict[str, int] = {}
+        term_ids = _Vocabulary()
         terms, docs, freqs = array("i"), array("i"), array("f")
-        lengths = np.zeros(self.size, dtype=np.float32)
         for i, doc in enumerate(documents):
-            lengths[i] = len(doc)
-            for term, tf in Counter(doc).items():
-                terms.append(term_ids.setdefault(term, len(term_ids)))
-                docs.append(i)
-                freqs.append(tf)
+            tf = Counter(doc)
+            terms.extend([term_ids[t] for t in tf])
+            docs.extend([i] * len(tf))
+            freqs.extend(tf.values())
+        lengths = np.fromiter(map(len, documents), dtype=np.float32, count=self.size)
         term_of = np.frombuffer(terms, dtype=np.int32)
         order = np.argsort(term_of, kind="stable")  # grouped by term, documents ascending within each
         doc_of, tf = np.frombuffer(docs, dtype=np.int32)[order], np.frombuffer(freqs, dtype=np.float32)[order]
@@ -110,7 +111,7 @@ class BM25:
         self._start = np.concatenate(([0], np.cumsum(df)))
         idf = np.log(1 + (self.size - df + 0.5) / (df + 0.5))
         self.idf = dict(zip(term_ids, idf.tolist()))
-        self._term_ids = term_ids
+        self._term_ids = dict(term_ids)
         avg = float(lengths.mean()) if self.size else 1.0
         norm = k1 * (1 - b + b * lengths[doc_of] / (avg or 1.0))
         self._docs = doc_of
@@ -164,6 +165,14 @@ class BM25:
             found[found] = docs[at[found]] == having[found]
             total[found] += impact[at[found]]
         return having, total * (weight / len(words))
+
+
+class _Vocabulary(dict):
+    """Term -> id, numbering new terms as they come."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = len(self)
+        return self[term]
 
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int32)
