@@ -137,6 +137,11 @@ class Retriever:
                 self._corpus = Corpus.build(snap.collection, self.index.passages(snap))
             return self._corpus
 
+    def nearest(self, text: str) -> float:
+        """Cosine similarity of ``text`` alone to its nearest passage."""
+        found = self.index.search(self.index.embedder.embed([text])[0], 1)
+        return found[0][1] if found else 0.0
+
     def embed(self, query: Query) -> np.ndarray:
         return self.index.embedder.embed([query.dense_text])[0]
 

@@ -80,16 +80,27 @@ def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
     return tuple(t for t in names if any(w not in vocabulary and w not in LEXICON_WORDS for w in bm25.words(t)))
 
 
-def judge(question: str, retrieval: Retrieval) -> Verdict:
-    """``question`` is what the user typed in this turn (a follow-up without its context)."""
+def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None) -> Verdict:
+    """``question`` is what the user typed in this turn. For a follow-up, ``retrieval`` was
+    made with the conversation's earlier questions and ``own_dense`` is how close the
+    follow-up's own words come to the documents."""
     idf = retrieval.corpus.bm25.idf
     own = set(bm25.words(question))
     unknown = unknown_words(question, idf)
     dense = retrieval.best_dense
     if not retrieval.hits:
         return Verdict(False, "weak_evidence", dense, unknown)
-    # Idioms the corpus never uses ("come to an end") must not outvote a passage this close.
-    if dense < CLEAR_DENSE and len(own) >= MIN_WORDS_FOR_SHARE and len(unknown) >= MAX_UNKNOWN_SHARE * len(own):
+    # Mostly foreign words mean another subject, unless the passage found is this close: idioms
+    # the corpus never uses ("come to an end") must not outvote it. A follow-up's retrieval
+    # leans on the conversation, so what counts is how close its own words come; and since a
+    # follow-up is mostly everyday words ("why was that item taken out?"), a moderate closeness
+    # already shows it is still on the subject.
+    closeness, enough = (dense, CLEAR_DENSE) if own_dense is None else (own_dense, UNSURE_DENSE)
+    if closeness < enough and len(own) >= MIN_WORDS_FOR_SHARE and len(unknown) >= MAX_UNKNOWN_SHARE * len(own):
+        return Verdict(False, "out_of_scope", dense, unknown)
+    # However short, a follow-up made only of foreign words has changed the subject ("and the
+    # football?"); answering it from the conversation would repeat the last answer as if it fitted.
+    if own_dense is not None and own and len(unknown) == len(own) and own_dense < UNSURE_DENSE:
         return Verdict(False, "out_of_scope", dense, unknown)
     if dense < MIN_DENSE:
         return Verdict(False, "out_of_scope" if unknown else "weak_evidence", dense, unknown)

@@ -111,9 +111,18 @@ def test_follow_up_understood_from_the_question_before(assistant):
     assert any(c.passage.source.startswith("003_") for c in follow_up.citations[:2])
 
 
-def test_off_topic_follow_up_still_declined(assistant):
-    answer = assistant.ask("Did they win the league this year?", history=["Who buys GP clinical systems?"])
-    assert answer.abstained
+@pytest.mark.parametrize("follow_up", ["Did they win the league this year?", "and what about the football?"])
+def test_off_topic_follow_up_still_declined(assistant, follow_up):
+    answer = assistant.ask(follow_up, history=["Who buys GP clinical systems?"])
+    assert answer.abstained and answer.reason == "out_of_scope"
+
+
+def test_follow_up_whose_own_words_are_on_the_subject_is_answered(assistant):
+    """Half its words ("item", "taken") are foreign to the documents, but alone it is close to them."""
+    first = "What stopped being a core and mandated requirement in 2021?"
+    answer = assistant.ask("Why was the medicines directive item taken out?", history=[first])
+    assert not answer.abstained
+    assert "withdrawal agreement" in answer.text
 
 
 def test_answer_json_matches_the_contract(assistant):
