@@ -52,15 +52,20 @@ def build_query(question: str) -> Query:
     spans = lexicon.find_spans(question)
     concepts: list[Concept] = []
     covered = [False] * len(plain)
+    seen: set[str] = set()
     for phrase, start, end in spans:
         covered[start:end] = [True] * (end - start)
+        if phrase in seen:  # "the practice's phone ... the practice": one subject, counted once
+            continue
+        seen.add(phrase)
         names: dict[tuple[str, ...], float] = {_phrase_terms(phrase): 1.0}
         for name, weight in lexicon.related_terms(phrase).items():
             terms = _phrase_terms(name)
             names[terms] = max(names.get(terms, 0.0), weight)
         concepts.append(tuple((t, w) for t, w in names.items() if t))
     rest = "".join(" " if covered[i] else ch for i, ch in enumerate(plain))
-    concepts += [(((w,), 1.0),) for w in dict.fromkeys(bm25.words(rest))]
+    # A clitic cut off from its lexicon word ("practice" + "'s") is not a word of its own.
+    concepts += [(((w,), 1.0),) for w in dict.fromkeys(bm25.words(rest)) if len(w) > 1 or w.isdigit()]
     words = bm25.words(question)
     concepts += [(((f"{a}_{b}",), PAIR_WEIGHT),) for a, b in dict.fromkeys(zip(words, words[1:]))]
     if ASKS_MEANING.search(question):

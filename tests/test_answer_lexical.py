@@ -99,6 +99,13 @@ def test_query_spells_out_acronyms_for_the_embedder():
     assert "integrated care board" in q.dense_text and "health and social care network" in q.dense_text
 
 
+def test_query_counts_a_repeated_subject_once_and_drops_stray_clitics():
+    q = build_query("Is the ICB responsible for a practice's phone system, or is that down to the practice?")
+    firsts = [concept[0][0] for concept in q.concepts]
+    assert firsts.count(("practic",)) == 1
+    assert ("s",) not in firsts
+
+
 @pytest.mark.parametrize("question", ["and who funds it?", "What about for PCNs?", "is that still true?", "Who pays for it?"])
 def test_follow_ups_detected(question):
     assert is_follow_up(question)
