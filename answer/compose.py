@@ -10,7 +10,6 @@ responsible for: ... Registration Authority ...").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from answer.currency import currency_notes
 from answer.query import Query
@@ -23,26 +22,15 @@ RANK_WEIGHT = (1.0, 0.8, 0.65)  # a sentence from a lower-ranked passage must ma
 CONTEXT_SHARE = 0.5  # a follow-up's earlier subject counts this much when choosing sentences
 NOVELTY_SHARE = 0.15  # a second quote must add at least this share of the first quote's score
 MAX_ANSWER_CHARS = 700
-# A question needing a figure the best quote lacks ("when did GPSoC finish?") may lead with a
-# quote that has one, if it matches the question at least this share as well.
-ACCEPT_FLOOR = 0.5
 
 
 def _spans(hit: Hit) -> list[tuple[int, int]]:
     return list(hit.passage.sentences) or [(0, len(hit.passage.text))]
 
 
-def pick_quotes(
-    query: Query, hits: list[Hit], idf: dict[str, float], read: int = PASSAGES_READ,
-    accept: Optional[Callable[[str], bool]] = None,
-) -> list[Quote]:
+def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int = PASSAGES_READ) -> list[Quote]:
     """The best quote of the top passage, then the quote that best covers what it left out
-    ("Is the DES compulsory?": the DES sentence, then the one saying it is voluntary).
-
-    With ``accept`` (the kind of sentence the question needs, e.g. one holding a date), the
-    first quote is instead the best acceptable one of the passages read, if it matches the
-    question at least ACCEPT_FLOOR as well as the best quote; otherwise there is none.
-    """
+    ("Is the DES compulsory?": the DES sentence, then the one saying it is voluntary)."""
     concepts = [(c, 1.0) for c in query.concepts] + [(c, CONTEXT_SHARE) for c in query.context]
     pool: list[Quote] = []
     for rank, hit in enumerate(hits[: min(read, PASSAGES_READ)]):
@@ -52,12 +40,6 @@ def pick_quotes(
     if not pool:
         return []
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
-    if accept is not None:
-        floor = ACCEPT_FLOOR * max(q.score for q in pool)
-        fitting = [q for q in pool if q.score >= floor > 0 and accept(q.text(hits[q.passage_rank].passage.text))]
-        if not fitting:
-            return []
-        first = max(fitting, key=lambda q: q.score)
     covered = first.matched()
     room = MAX_ANSWER_CHARS - len(first.text(hits[0].passage.text))
     extras = [
@@ -87,12 +69,10 @@ class Composed:
     quotes: list[str]  # the quoted text alone
 
 
-def compose(
-    query: Query, hits: list[Hit], idf: dict[str, float], top_k: int, accept: Optional[Callable[[str], bool]] = None
-) -> Composed:
-    """Answer text, its citations and its currency notes (see ``pick_quotes`` for ``accept``)."""
+def compose(query: Query, hits: list[Hit], idf: dict[str, float], top_k: int) -> Composed:
+    """Answer text, its citations and its currency notes."""
     cites = citations(hits, top_k)
-    quotes = pick_quotes(query, hits, idf, read=top_k, accept=accept)
+    quotes = pick_quotes(query, hits, idf, read=top_k)
     quoted = [(q.passage_rank + 1, hits[q.passage_rank].passage, q.text(hits[q.passage_rank].passage.text)) for q in quotes]
     parts = [f"“{text}” [{n}]" for n, _, text in quoted]
     notes = currency_notes(quoted)

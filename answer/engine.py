@@ -94,12 +94,8 @@ class Assistant:
         verdict = scope.judge(question, retrieval, own_dense)
         reason = verdict.reason
         if verdict.answerable:
-            idf = retrieval.corpus.bm25.idf
-            composed = compose.compose(query, retrieval.hits, idf, self.settings.top_k)
-            if not scope.quotes_answer(question, composed.quotes):
-                fits = lambda quote: scope.quotes_answer(question, [quote])  # noqa: E731
-                composed = compose.compose(query, retrieval.hits, idf, self.settings.top_k, accept=fits)
-            if composed.quotes and scope.quotes_answer(question, composed.quotes):
+            composed = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
+            if scope.quotes_answer(question, composed.quotes):
                 answer = Answer(question=question, text=composed.text, abstained=False,
                                 citations=composed.citations, currency_notes=composed.notes)
             else:

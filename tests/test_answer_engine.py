@@ -104,14 +104,6 @@ def test_figure_question_answered_when_the_passage_gives_the_figure(assistant):
     assert not answer.abstained and "six capabilities" in answer.text
 
 
-@pytest.mark.parametrize("question", ["When did GPSoC end?", "When did GPSoC stop?"])
-def test_when_question_leads_with_the_dated_sentence_of_a_lower_passage(assistant, question):
-    """The top passage only mentions GPSoC; the second says when it expired."""
-    answer = assistant.ask(question)
-    assert not answer.abstained
-    assert "December 2018" in answer.text
-
-
 def test_follow_up_understood_from_the_question_before(assistant):
     first = "Who buys GP clinical systems?"
     follow_up = assistant.ask("and who pays for them?", history=[first])
