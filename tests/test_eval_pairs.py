@@ -122,3 +122,10 @@ def test_every_key_fact_can_be_stated_from_its_source(pairs, corpus_texts):
         (p.id, fact) for p in pairs for fact in p.key_facts if not mentions(corpus_texts[p.source], fact)
     ]
     assert not unreachable
+
+
+def test_fresh_set_loads_and_quotes_the_corpus_exactly(corpus_texts):
+    fresh = load_pairs(ROOT / "eval" / "fresh.yaml")
+    assert {p.split for p in fresh} == {"dev", "test"}
+    missing = [(p.id, q) for p in fresh for q in p.evidence if normalise_whitespace(q) not in corpus_texts[p.source]]
+    assert not missing
