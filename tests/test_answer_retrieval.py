@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
+
+import pytest
 
 from answer.conversation import contextual_query
 from answer.query import build_query
@@ -69,6 +72,32 @@ def test_lexical_side_rebuilt_when_another_process_publishes(tmp_path):
     hits = retriever.search(build_query("How are wombats provisioned?"), k=3).hits
     assert retriever.corpus().version != first.version
     assert hits[0].passage.source == "zz-new.txt"
+
+
+def test_large_corpus_keeps_answering_from_the_previous_version_while_the_new_one_builds(tmp_path):
+    corpus = copy_corpus(tmp_path / "corpus")
+    settings = Settings(index_dir=tmp_path / "index")
+    run_ingest(open_index(settings, default_embedder()), [], corpus)
+    retriever = Retriever(open_index(settings, default_embedder()), background_from=1)  # every corpus is "large"
+    first = retriever.corpus()
+
+    (corpus / "zz-new.txt").write_text("Wombat provisioning: the practice orders wombats through the ICB.\n")
+    run_ingest(open_index(settings, default_embedder()), [], corpus)
+
+    during = retriever.search(build_query("How are wombats provisioned?"), k=3)
+    assert during.corpus.version == first.version, "answered from the version before, not a half-built one"
+    assert all(h.passage.source != "zz-new.txt" for h in during.hits), "dense side agrees with the lexical side"
+    deadline = time.monotonic() + 30
+    while retriever.corpus().version == first.version and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = retriever.search(build_query("How are wombats provisioned?"), k=3)
+    assert after.corpus.version != first.version
+    assert after.hits[0].passage.source == "zz-new.txt"
+
+
+def test_retriever_rejects_a_bad_background_threshold(tmp_path):
+    with pytest.raises(ValueError, match="background_from"):
+        Retriever(open_index(Settings(index_dir=tmp_path / "i"), default_embedder()), background_from=0)
 
 
 def test_concurrent_questions_get_the_same_answers(assistant):
