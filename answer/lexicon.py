@@ -101,6 +101,7 @@ EQUIVALENT_GROUPS: tuple[tuple[str, ...], ...] = (
      "telephone system", "telephone systems", "voip", "ip telephony", "cloud telephony"),
     ("surgery", "surgeries", "practice", "practices", "general practice"),
     ("smartcard", "smartcards", "smart card", "smart cards"),
+    ("operating model", "operating models", "op model", "op models"),
 )
 
 # Words practice staff use for the documents' vocabulary: related, not identical.
