@@ -23,6 +23,7 @@ import numpy as np
 
 from answer import bm25
 from answer.query import Query
+from opmodel.errors import IndexCorruptError
 from opmodel.index import Index, Snapshot
 from opmodel.passage import Passage
 
@@ -144,13 +145,14 @@ class Retriever:
         self._state: Optional[tuple[Corpus, Snapshot]] = None  # a corpus and the version it was built from
         self._building: Optional[str] = None  # the version a background thread is building
 
-    def current(self) -> tuple[Corpus, Snapshot]:
-        """The lexical corpus to answer from, and the index version it belongs to."""
+    def current(self, wait: bool = False) -> tuple[Corpus, Snapshot]:
+        """The lexical corpus to answer from, and the index version it belongs to; with
+        ``wait``, always the active version, even if that means building it now."""
         snap = self.index.snapshot()
         state = self._state
         if state is not None and state[0].version == snap.collection:
             return state
-        if state is not None and snap.count >= self.background_from:
+        if state is not None and snap.count >= self.background_from and not wait:
             self._build_in_background(snap)
             return state
         with self._lock:
@@ -192,7 +194,15 @@ class Retriever:
     def search(self, query: Query, k: int = 10, vector: Optional[np.ndarray] = None) -> "Retrieval":
         corpus, snap = self.current()
         vector = self.embed(query) if vector is None else vector
-        dense = self.index.search(vector, CANDIDATES, snap)
+        try:
+            dense = self.index.search(vector, CANDIDATES, snap)
+        except IndexCorruptError:
+            if corpus.version == self.index.snapshot().collection:
+                raise
+            # The version still answering while its successor builds has been collected
+            # (a second ingest came soon after the first): only the active one is left.
+            corpus, snap = self.current(wait=True)
+            dense = self.index.search(vector, CANDIDATES, snap)
         lexical = corpus.lexical(query.all_concepts, CANDIDATES)
 
         by_id = {p.id: p for p, _ in dense}

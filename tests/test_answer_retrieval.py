@@ -95,6 +95,23 @@ def test_large_corpus_keeps_answering_from_the_previous_version_while_the_new_on
     assert after.hits[0].passage.source == "zz-new.txt"
 
 
+def test_previous_version_collected_mid_build_falls_back_to_the_active_one(tmp_path):
+    corpus = copy_corpus(tmp_path / "corpus")
+    settings = Settings(index_dir=tmp_path / "index")
+    run_ingest(open_index(settings, default_embedder()), [], corpus)
+    retriever = Retriever(open_index(settings, default_embedder()), background_from=1)
+    first = retriever.corpus()
+
+    (corpus / "zz-new.txt").write_text("Wombat provisioning: the practice orders wombats through the ICB.\n")
+    other = open_index(settings, default_embedder())
+    run_ingest(other, [], corpus)
+    other.client.delete_collection(first.version)  # as a later ingest's garbage collection would
+
+    hits = retriever.search(build_query("How are wombats provisioned?"), k=3).hits
+    assert retriever.corpus().version != first.version
+    assert hits[0].passage.source == "zz-new.txt"
+
+
 def test_retriever_rejects_a_bad_background_threshold(tmp_path):
     with pytest.raises(ValueError, match="background_from"):
         Retriever(open_index(Settings(index_dir=tmp_path / "i"), default_embedder()), background_from=0)
