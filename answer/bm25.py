@@ -94,7 +94,6 @@ class BM25:
     def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
         if k1 < 0 or not 0 <= b <= 1:
             raise ValueError(f"need k1 >= 0 and 0 <= b <= 1, got k1={k1}, b={b}")
-        self.k1, self.b = k1, b
         self.size = len(documents)
         term_ids = _Vocabulary()
         terms, docs, freqs = array("i"), array("i"), array("f")

@@ -90,7 +90,7 @@ class Assistant:
         earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()]
         query = conversation.contextual_query(question, earlier)
         retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k))
-        own_dense = self.retriever.nearest(question) if query.context else None
+        own_dense = self.retriever.nearest(question, retrieval.corpus) if query.context else None
         verdict = scope.judge(question, retrieval, own_dense)
         reason = verdict.reason
         if verdict.answerable:

@@ -57,7 +57,7 @@ class Hit:
 class Corpus:
     """One version of the index as the lexical side sees it."""
 
-    version: str
+    snapshot: Snapshot  # the version it was built from; dense search uses the same one
     passages: tuple[Passage, ...]
     bm25: bm25.BM25  # over passages
     sentences: bm25.BM25  # over single sentences
@@ -65,7 +65,7 @@ class Corpus:
     position: dict[str, int]  # passage id -> row in passages
 
     @classmethod
-    def build(cls, version: str, passages: list[Passage]) -> "Corpus":
+    def build(cls, snapshot: Snapshot, passages: list[Passage]) -> "Corpus":
         # The innermost heading names what a passage is about ("Lot 2", a defined term); the outer
         # ones repeat over a whole document and would only add noise.
         leaves = [(p.section or "").split(" > ")[-1] for p in passages]
@@ -75,7 +75,7 @@ class Corpus:
                 owner.append(row)
                 sentences.append(bm25.tokens(f"{leaf} {sentence}") + bm25.definition_tokens(sentence))
         return cls(
-            version=version,
+            snapshot=snapshot,
             passages=tuple(passages),
             bm25=bm25.BM25(
                 [bm25.tokens(f"{leaf} {p.text}") + bm25.definition_tokens(p.text) for p, leaf in zip(passages, leaves)],
@@ -85,6 +85,10 @@ class Corpus:
             sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
         )
+
+    @property
+    def version(self) -> str:
+        return self.snapshot.collection
 
     def lexical(self, concepts, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best passage rows and their lexical score in [0, 1], best first: a mix of
@@ -142,27 +146,23 @@ class Retriever:
         self.index = index
         self.background_from = background_from
         self._lock = threading.Lock()
-        self._state: Optional[tuple[Corpus, Snapshot]] = None  # a corpus and the version it was built from
+        self._corpus: Optional[Corpus] = None
         self._building: Optional[str] = None  # the version a background thread is building
 
-    def current(self, wait: bool = False) -> tuple[Corpus, Snapshot]:
-        """The lexical corpus to answer from, and the index version it belongs to; with
-        ``wait``, always the active version, even if that means building it now."""
+    def corpus(self, wait: bool = False) -> Corpus:
+        """The lexical corpus to answer from (its ``snapshot`` is the index version it belongs
+        to); with ``wait``, always the active version, even if that means building it now."""
         snap = self.index.snapshot()
-        state = self._state
-        if state is not None and state[0].version == snap.collection:
-            return state
-        if state is not None and snap.count >= self.background_from and not wait:
+        current = self._corpus
+        if current is not None and current.version == snap.collection:
+            return current
+        if current is not None and snap.count >= self.background_from and not wait:
             self._build_in_background(snap)
-            return state
+            return current
         with self._lock:
-            state = self._state
-            if state is None or state[0].version != snap.collection:
-                state = self._state = (Corpus.build(snap.collection, self.index.passages(snap)), snap)
-            return state
-
-    def corpus(self) -> Corpus:
-        return self.current()[0]
+            if self._corpus is None or self._corpus.version != snap.collection:
+                self._corpus = Corpus.build(snap, self.index.passages(snap))
+            return self._corpus
 
     def _build_in_background(self, snap: Snapshot) -> None:
         with self._lock:
@@ -173,9 +173,9 @@ class Retriever:
 
     def _build(self, snap: Snapshot) -> None:
         try:
-            corpus = Corpus.build(snap.collection, self.index.passages(snap))
+            corpus = Corpus.build(snap, self.index.passages(snap))
             with self._lock:
-                self._state = (corpus, snap)
+                self._corpus = corpus
         except Exception:  # the next question starts another attempt
             log.exception("building the lexical index of %s failed", snap.collection)
         finally:
@@ -183,26 +183,26 @@ class Retriever:
                 if self._building == snap.collection:
                     self._building = None
 
-    def nearest(self, text: str) -> float:
-        """Cosine similarity of ``text`` alone to its nearest passage."""
-        found = self.index.search(self.index.embedder.embed([text])[0], 1)
+    def nearest(self, text: str, corpus: Corpus) -> float:
+        """Cosine similarity of ``text`` alone to its nearest passage in ``corpus``'s version."""
+        found = self.index.search(self.index.embedder.embed([text])[0], 1, corpus.snapshot)
         return found[0][1] if found else 0.0
 
     def embed(self, query: Query) -> np.ndarray:
         return self.index.embedder.embed([query.dense_text])[0]
 
     def search(self, query: Query, k: int = 10, vector: Optional[np.ndarray] = None) -> "Retrieval":
-        corpus, snap = self.current()
+        corpus = self.corpus()
         vector = self.embed(query) if vector is None else vector
         try:
-            dense = self.index.search(vector, CANDIDATES, snap)
+            dense = self.index.search(vector, CANDIDATES, corpus.snapshot)
         except IndexCorruptError:
             if corpus.version == self.index.snapshot().collection:
                 raise
             # The version still answering while its successor builds has been collected
             # (a second ingest came soon after the first): only the active one is left.
-            corpus, snap = self.current(wait=True)
-            dense = self.index.search(vector, CANDIDATES, snap)
+            corpus = self.corpus(wait=True)
+            dense = self.index.search(vector, CANDIDATES, corpus.snapshot)
         lexical = corpus.lexical(query.all_concepts, CANDIDATES)
 
         by_id = {p.id: p for p, _ in dense}
