@@ -32,7 +32,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet
 
-FORMAT_VERSION = "4"  # bump when a change here changes passages: every document is re-chunked
+FORMAT_VERSION = "5"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12

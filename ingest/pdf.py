@@ -33,6 +33,7 @@ SPACE_UNIT = 0.25  # vertical space is measured in quarters of the font height  
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _SYMBOL_BULLET = re.compile("^(\\s*)[\x7f\x95\uf000-\uf0ff\u2022\u25cf\u25aa\u25a0\u2023\u2043\u2219]\\s+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
+_POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 
 
 def read_pdf(path: Path, source: str) -> list[Block]:
@@ -172,8 +173,10 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     indent = 0  # indentation of the last block's first line
     for page_number, lines in enumerate(pages, start=1):
         # A page break ends a paragraph only where a sentence ends: a full last line is no
-        # evidence across pages, and a list's introduction often starts the next page.
-        if blocks and ends_sentence(blocks[-1].text):
+        # evidence across pages, and a list's introduction often starts the next page. A
+        # sentence opening with a word that points back ("These are described later...")
+        # still belongs to the paragraph before, whose last sentence ended the page.
+        if blocks and ends_sentence(blocks[-1].text) and not (lines and _points_back(lines[0].raw)):
             previous = None
         for i, line in enumerate(lines):
             text = normalise_space(line.raw)
@@ -183,7 +186,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
                 blocks
                 and previous is not None
                 and not gap
-                and not _introduces_list(text, following, width)
+                and not _introduces_list(blocks[-1].text, text, following, width)
                 and _continues(blocks[-1].text, previous, line.raw, indent, width)
             ):
                 blocks[-1] = Block(_join(blocks[-1].text, text), page=blocks[-1].page)
@@ -209,9 +212,15 @@ def _continues(paragraph: str, previous: str, raw: str, indent: int, width: floa
     return full or starts_lowercase(text)
 
 
-def _introduces_list(text: str, following: str, width: float) -> bool:
-    """A one-line "... will provide:" right above a list item starts its own paragraph."""
-    return text.endswith(":") and len(text) < width and is_bullet(following)
+def _points_back(line: str) -> bool:
+    return bool(_POINTS_BACK.match(line.strip()))
+
+
+def _introduces_list(paragraph: str, text: str, following: str, width: float) -> bool:
+    """A one-line "... will provide:" right above a list item starts its own paragraph, unless
+    the paragraph above stops mid-sentence: then the line is its wrapped end ("... for GP" /
+    "digital services to:"), which a list follows just the same."""
+    return text.endswith(":") and len(text) < width and is_bullet(following) and ends_clause(paragraph)
 
 
 def _join(paragraph: str, line: str) -> str:

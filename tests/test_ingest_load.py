@@ -112,6 +112,65 @@ def test_pdf_list_introduction_stays_its_own_line(pdf):
     assert blocks[at + 1] == "• the clinical system and its support"
 
 
+# Typeset as a long operating model is: a lead-in wrapped just before its colon, a list item
+# wrapped before its colon, and paragraphs meeting page breaks exactly at a sentence end.
+WRAPPED_PAGES = [
+    [
+        "Purpose",
+        "",
+        "This document describes the arrangements NHS England will make for GP digital",
+        "services to:",
+        "• explain how the NHS will fulfil its obligations to every practice",
+        "• inform practices of what to expect in the provision of services",
+        "",
+        "Changes made in this revision of the operating model include:",
+        "• the following become Core and Mandated Requirements for all",
+        "  practices:",
+        "• clinical servers for local hosting and the associated support",
+        "",
+        "This operating model takes account of the lessons learned from the",
+        "Covid-19 response and the vaccination programme during 2020-21.",
+    ],
+    [
+        "These are described later in this document, with what they mean.",
+        "",
+        "Managed GP IT device: Any individual IT device that is part of the",
+        "Managed GP IT Infrastructure and is supported by the ICB supplier.",
+    ],
+    [
+        "Managed GP IT infrastructure: Any GP IT equipment including desktops",
+        "and mobile devices, regardless of ownership, connected to the network.",
+    ],
+]
+
+
+def test_pdf_lead_in_wrapped_before_its_colon_stays_one_sentence(tmp_path):
+    blocks = [b.text for b in load_document(write_pdf(tmp_path / "m.pdf", WRAPPED_PAGES), "m.pdf").blocks]
+    assert "This document describes the arrangements NHS England will make for GP digital services to:" in blocks
+    assert "• explain how the NHS will fulfil its obligations to every practice" in blocks
+
+
+def test_pdf_list_item_wrapped_before_its_colon_stays_one_item(tmp_path):
+    blocks = [b.text for b in load_document(write_pdf(tmp_path / "m.pdf", WRAPPED_PAGES), "m.pdf").blocks]
+    assert "• the following become Core and Mandated Requirements for all practices:" in blocks
+    assert "• clinical servers for local hosting and the associated support" in blocks
+
+
+def test_pdf_page_break_at_a_sentence_end(tmp_path):
+    """A sentence pointing back ("These are...") continues its paragraph across the break; a
+    new definition at the top of a page does not."""
+    doc = load_document(write_pdf(tmp_path / "m.pdf", WRAPPED_PAGES), "m.pdf")
+    blocks = {b.text: b.page for b in doc.blocks}
+    assert blocks[
+        "This operating model takes account of the lessons learned from the Covid-19 response and the vaccination "
+        "programme during 2020-21. These are described later in this document, with what they mean."
+    ] == 1
+    assert blocks[
+        "Managed GP IT infrastructure: Any GP IT equipment including desktops and mobile devices, regardless of "
+        "ownership, connected to the network."
+    ] == 3
+
+
 def test_justified_multi_page_document_keeps_every_sentence(tmp_path):
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import getSampleStyleSheet
