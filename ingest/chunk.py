@@ -48,7 +48,8 @@ _NOT_TERMS = _REMARKS | frozenset(
     i you our their its""".split()
 )
 # "1. Introduction", "2.3 Funding arrangements": a section number, then a capitalised title.
-_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-Z][A-Za-z’'-]*(?:\s|$)")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-Z][A-Za-z0-9’'-]*(?:\s|$)")  # "6. COVID-19 response"
+_NUMBERED_ITEM = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s+\S")
 _DATE_LINE = re.compile(r"^[\d\s/.,-]*(?:[A-Za-z]{3,9}\.?\s+)?[\d\s/.,-]*$")
 
 
@@ -174,8 +175,8 @@ def _is_heading(block: Block, following: Optional[Block], previous: Optional[Blo
     text = block.text
     if is_bullet(text) and not _NUMBERED.match(text):
         return False
-    if is_bullet(text) and any(b is not None and is_bullet(b.text) for b in (previous, following)):
-        return False  # an item of a numbered list, not a numbered section heading
+    if is_bullet(text) and any(b is not None and _NUMBERED_ITEM.match(b.text) for b in (previous, following)):
+        return False  # an item of a numbered list, not a numbered section heading (a "•" list may end above one)
     return (
         following is not None
         and len(text) <= HEADING_CHARS

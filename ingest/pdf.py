@@ -33,11 +33,15 @@ SPACE_UNIT = 0.25  # vertical space is measured in quarters of the font height  
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _SYMBOL_BULLET = re.compile("^(\\s*)[\x7f\x95\uf000-\uf0ff\u2022\u25cf\u25aa\u25a0\u2023\u2043\u2219]\\s+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
+# A table of contents entry: leader dots (or an ellipsis run) and then a page number.
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*\d{1,4}$", re.I)
+_CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$", re.I)
+MIN_CONTENTS_ENTRIES = 3
 _POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 
 
 def read_pdf(path: Path, source: str) -> list[Block]:
-    return _paragraphs(_strip_furniture(_page_lines(_open(path, source), source)))
+    return _paragraphs(_drop_contents(_strip_furniture(_page_lines(_open(path, source), source))))
 
 
 def _open(path: Path, source: str):
@@ -141,6 +145,32 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
         while bottom and bottom < len(lines) - top and not gap(lines[-bottom]):
             bottom -= 1
         cleaned.append(lines[top : len(lines) - bottom])
+    return cleaned
+
+
+def _drop_contents(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Drop a table of contents: its entries name every heading, so as a passage it would match
+    questions on any subject and answer none. A contents page holds at least
+    MIN_CONTENTS_ENTRIES entries, or continues the contents of the page before."""
+    cleaned, continuing = [], False
+    for lines in pages:
+        leaders = [bool(_LEADER.search(line.raw.strip())) for line in lines]
+        if sum(leaders) < MIN_CONTENTS_ENTRIES and not (continuing and any(leaders)):
+            cleaned.append(lines)
+            continuing = False
+            continue
+        drop = set()
+        for i, is_entry in enumerate(leaders):
+            if not is_entry:
+                continue
+            drop.add(i)
+            # An entry too long for one line wraps: its leaders, or the end of its title, go on.
+            wrapped = _LEADER.fullmatch(lines[i].raw.strip()) or starts_lowercase(lines[i].raw.strip())
+            if wrapped and i and not leaders[i - 1]:
+                drop.add(i - 1)
+        drop.update(i for i, line in enumerate(lines) if _CONTENTS_TITLE.match(line.raw.strip()))
+        cleaned.append([line for i, line in enumerate(lines) if i not in drop])
+        continuing = True
     return cleaned
 
 

@@ -238,6 +238,21 @@ def test_numbered_section_headings_nest_and_numbered_lists_stay_lists(tmp_path):
     ]
 
 
+def test_a_numbered_heading_right_after_a_bullet_list_starts_a_section(tmp_path):
+    """A "•" list ending above "3. Definitions" is not a numbered list that "3." continues."""
+    passages = chunk(
+        tmp_path,
+        "2. Purpose\n\nThis document sets out:\n\u2022 the operating arrangements\n\u2022 the governance arrangements\n"
+        "3. Definitions\n\nThe following definitions are used in this document.\n"
+        "6. COVID-19 pandemic response lessons learned\n\nLessons were learned from the 2020-21 response.\n",
+    )
+    assert [(p.section, p.text) for p in passages] == [
+        ("2. Purpose", "This document sets out:\n\u2022 the operating arrangements\n\u2022 the governance arrangements"),
+        ("3. Definitions", "The following definitions are used in this document."),
+        ("6. COVID-19 pandemic response lessons learned", "Lessons were learned from the 2020-21 response."),
+    ]
+
+
 def test_a_question_line_heads_its_answer(tmp_path):
     passages = chunk(tmp_path, "Q: Who pays for the practice phone system?\nA: The practice pays for its telephony.\n")
     assert [(p.section, p.text) for p in passages] == [

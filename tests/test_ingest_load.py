@@ -171,6 +171,42 @@ def test_pdf_page_break_at_a_sentence_end(tmp_path):
     ] == 3
 
 
+def test_pdf_table_of_contents_is_dropped(tmp_path):
+    """Its entries name every heading: as a passage it would match any question and answer none."""
+    pages = [
+        [
+            "Contents",
+            "",
+            "1. Introduction ........................................ 2",
+            "2. Responsibilities of integrated care boards and of",
+            "practices ................................................ 2",
+            "3. Funding arrangements for practices and integrated care",
+            "   boards ........................................ 3",
+            "4. Registration Authority ............................. 3",
+        ],
+        [
+            "1. Introduction",
+            "",
+            "This operating model sets out how GP IT services are commissioned.",
+            "",
+            "2. Responsibilities of integrated care boards and of practices",
+            "",
+            "The ICB commissions the clinical system for every practice.",
+        ],
+    ]
+    doc = load_document(write_pdf(tmp_path / "m.pdf", pages), "m.pdf")
+    text = doc.text()
+    assert "...." not in text and "Contents" not in text and "Funding arrangements" not in text
+    assert [b.text for b in doc.blocks][:2] == ["1. Introduction", "This operating model sets out how GP IT services are commissioned."]
+
+
+def test_pdf_dotted_lines_in_body_text_are_kept(tmp_path):
+    """Fewer entries than a contents page has: ordinary text, whatever its dots."""
+    pages = [["Wait for it .... 3", "", "The ICB commissions the clinical system for every practice."]]
+    text = load_document(write_pdf(tmp_path / "m.pdf", pages), "m.pdf").text()
+    assert "Wait for it .... 3" in text
+
+
 def test_justified_multi_page_document_keeps_every_sentence(tmp_path):
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import getSampleStyleSheet
