@@ -172,6 +172,8 @@ def _heading_shapes(blocks: tuple[Block, ...]) -> list[bool]:
 def _is_heading(block: Block, following: Optional[Block], previous: Optional[Block] = None) -> bool:
     if block.heading_level:
         return True
+    if block.table_row:
+        return False  # "Telephony  Practice  Practice" is short and unpunctuated, but a row
     text = block.text
     if is_bullet(text) and not _NUMBERED.match(text):
         return False

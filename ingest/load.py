@@ -35,6 +35,7 @@ class Block:
     text: str  # whitespace-normalised, never empty
     page: Optional[int] = None  # 1-based PDF page the block starts on
     heading_level: int = 0  # > 0 when the source itself marks the block as a heading
+    table_row: bool = False  # a row of table cells as laid out on a PDF page: never a heading
 
     def __post_init__(self):
         if not self.text:

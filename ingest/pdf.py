@@ -9,7 +9,8 @@ vertical gaps and the lines' indentation kept. From those lines:
 * lines are joined into paragraphs: a line continues the one above unless a gap, a list
   marker or the end of a short line ending a sentence says a new paragraph starts;
 * a paragraph cut by a page break continues on the next page (its page is where it starts);
-* list glyphs from symbol fonts (private-use code points) become "•".
+* list glyphs from symbol fonts (private-use code points) become "•";
+* a table of contents is dropped, and each table row (cells apart on the line) is a block.
 
 The chunker's verbatim rule then applies to this text: a passage from a PDF is found in the
 extracted, cleaned text, not necessarily in the raw bytes.
@@ -37,6 +38,7 @@ _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*\d{1,4}$", re.I)
 _CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$", re.I)
 MIN_CONTENTS_ENTRIES = 3
+_CELL_GAP = re.compile(r"\S {3,}(?=\S)")
 _POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 
 
@@ -212,16 +214,19 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
             text = normalise_space(line.raw)
             gap = i > 0 and gap_above(line)
             following = lines[i + 1].raw.strip() if i + 1 < len(lines) else ""
+            row = _is_table_row(line.raw)
             if (
                 blocks
                 and previous is not None
                 and not gap
+                and not row
+                and not blocks[-1].table_row
                 and not _introduces_list(blocks[-1].text, text, following, width)
                 and _continues(blocks[-1].text, previous, line.raw, indent, width)
             ):
                 blocks[-1] = Block(_join(blocks[-1].text, text), page=blocks[-1].page)
             else:
-                blocks.append(Block(text, page=page_number))
+                blocks.append(Block(text, page=page_number, table_row=row))
                 indent = _indent(line.raw)
             previous = line.raw
     return blocks
@@ -240,6 +245,12 @@ def _continues(paragraph: str, previous: str, raw: str, indent: int, width: floa
     if is_bullet(paragraph) and _indent(raw) > indent:
         return True  # the wrapped tail of a list item
     return full or starts_lowercase(text)
+
+
+def _is_table_row(raw: str) -> bool:
+    """Three or more cells side by side: layout mode keeps the columns apart with wide gaps,
+    which a line of running text never has."""
+    return len(_CELL_GAP.findall(raw.strip())) >= 2
 
 
 def _points_back(line: str) -> bool:

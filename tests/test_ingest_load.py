@@ -207,6 +207,34 @@ def test_pdf_dotted_lines_in_body_text_are_kept(tmp_path):
     assert "Wait for it .... 3" in text
 
 
+def test_pdf_table_rows_are_text_not_headings(tmp_path):
+    """Short unpunctuated cells look like headings; nested, they would become every later
+    passage's section path ("Service > Clinical system ICB NHS England > ...")."""
+    from ingest.catalog import DocumentInfo
+    from ingest.chunk import chunk_document
+
+    font, path = _font(), tmp_path / "table.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(font, 11)
+    rows = [("Funding", "", ""), ("", "", ""), ("Who funds each service is set out below.", "", ""),
+            ("Service", "Commissioner", "Funder"), ("Clinical system", "ICB", "NHS England"),
+            ("Telephony", "Practice", "Practice"), ("", "", ""), ("Registration Authority", "", ""), ("", "", ""),
+            ("Smartcards are issued by the Registration Authority.", "", "")]
+    y = HEIGHT - 100
+    for cells in rows:
+        for x, cell in zip((72, 250, 400), cells):
+            c.drawString(x, y, cell)
+        y -= 15
+    c.showPage()
+    c.save()
+    doc = load_document(path, "table.pdf")
+    assert [b.text for b in doc.blocks if b.table_row] == [
+        "Service Commissioner Funder", "Clinical system ICB NHS England", "Telephony Practice Practice"]
+    info = DocumentInfo(source="table.pdf", title="t", status="current")
+    sections = {p.section for p in chunk_document(doc, info)}
+    assert sections == {"Funding", "Registration Authority"}
+
+
 def test_justified_multi_page_document_keeps_every_sentence(tmp_path):
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import getSampleStyleSheet
