@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from answer import scope
 from answer.currency import currency_notes
 from answer.query import Query
 from answer.quotes import Quote, candidates, sentence_scores
@@ -40,6 +41,12 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     if not pool:
         return []
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
+    needed = scope.figure_needed(query.question)
+    if needed and not needed.search(first.text(hits[0].passage.text)):
+        # "From what date...?": the top passage's best match may be the sentence around the date
+        # ("see this page for updates on GDPR"); its dated sentence that also matches answers.
+        dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and needed.search(q.text(hits[0].passage.text))]
+        first = max(dated, key=lambda q: q.score, default=first)
     covered = first.matched()
     room = MAX_ANSWER_CHARS - len(first.text(hits[0].passage.text))
     extras = [

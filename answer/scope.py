@@ -49,9 +49,13 @@ ASKS_FOR_A_FIGURE = re.compile(
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 ASKS_FOR_A_COUNT = re.compile(r"\bhow many\b", re.I)
+# "How much is the annual fee?" quoting "the annual IG Toolkit" has a frequency, not an amount.
+ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|charge)s?\b", re.I)
+_AMOUNT = re.compile(r"\d|£|\b(million|billion)\b", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)
-_FIGURE = re.compile(r"\d|£|\b(million|billion|annual|annually|monthly|weekly|daily|January|February|March|April|May|"
-                     r"June|July|August|September|October|November|December)\b", re.I)
+# Month names only capitalised: "practices may choose" and "march on" give no date.
+_FIGURE = re.compile(r"\d|£|\b(?i:million|billion|annual|annually|monthly|weekly|daily)\b|\b(January|February|March|April|"
+                     r"May|June|July|August|September|October|November|December)\b")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*")
 LEXICON_WORDS = frozenset(
     w
@@ -113,10 +117,18 @@ def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None
     return Verdict(True, None, dense, unknown)
 
 
+def figure_needed(question: str) -> Optional[re.Pattern]:
+    """What a quote must contain to answer a question asking for a count, an amount or a date."""
+    if ASKS_FOR_A_COUNT.search(question):
+        return _COUNT
+    if not ASKS_FOR_A_FIGURE.search(question):
+        return None
+    return _AMOUNT if ASKS_FOR_AN_AMOUNT.search(question) else _FIGURE
+
+
 def quotes_answer(question: str, quoted: list[str]) -> bool:
     """After composing: a question asking for an amount, a number or a date is answered only
     if what would be quoted gives one ("how much does X cost?" quoting a sentence without
     a figure is not an answer, however close the passage)."""
-    if ASKS_FOR_A_COUNT.search(question):
-        return any(_COUNT.search(q) for q in quoted)
-    return not ASKS_FOR_A_FIGURE.search(question) or any(_FIGURE.search(q) for q in quoted)
+    needed = figure_needed(question)
+    return needed is None or bool(quoted and needed.search(quoted[0]))

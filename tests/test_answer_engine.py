@@ -92,6 +92,9 @@ def test_out_of_scope_declined_plainly_with_nearest_passages(assistant, question
     "How much does a replacement smartcard reader cost?",      # asks for a figure none of the passages give
     "Does the operating model apply to practices in Narnia?",  # names something the documents never mention
     "What is the telephone number of the IT service desk?",    # asks for a number the quotes do not give
+    "How much does an NHS smartcard cost?",                    # "smartcards may be used": "may" is no date
+    "How often are practice PCs replaced?",                    # the only figure is in a lower passage's quote
+    "How much is the annual IG Toolkit fee?",                  # "the annual IG Toolkit" is no amount
 ])
 def test_in_domain_questions_the_documents_do_not_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
@@ -102,6 +105,14 @@ def test_in_domain_questions_the_documents_do_not_answer_are_declined(assistant,
 def test_figure_question_answered_when_the_passage_gives_the_figure(assistant):
     answer = assistant.ask("How many foundation capabilities does GP IT Futures define?")
     assert not answer.abstained and "six capabilities" in answer.text
+
+
+def test_date_question_quotes_the_dated_sentence_of_the_top_passage(assistant):
+    """The passage's best word match ("see this page ... on GDPR") gives no date; its dated
+    sentence does, so that one leads the answer instead of the question being declined."""
+    answer = assistant.ask("From what date does GDPR apply, according to the LMC page?")
+    assert not answer.abstained
+    assert answer.text.startswith("“The GDPR is a regulation that will become applicable from 25th May 2018.” [1]")
 
 
 def test_follow_up_understood_from_the_question_before(assistant):
@@ -173,3 +184,19 @@ def test_an_idiom_the_corpus_never_uses_does_not_make_a_close_question_off_topic
     answer = assistant.ask("When did the GPSoC framework come to an end?")
     assert not answer.abstained
     assert "expired in December 2018" in answer.text
+
+
+@pytest.mark.parametrize("question, lead, answers", [
+    ("How much does it cost?", "Other smartcards may be used for access control.", False),
+    ("How much does it cost?", "The reader costs £20 from the supplier.", True),
+    ("How much is the annual fee?", "Part of that is the annual IG Toolkit.", False),
+    ("How often is the toolkit done?", "Part of that is the annual IG Toolkit.", True),
+    ("When does it apply?", "It becomes applicable from 25th May 2018.", True),
+    ("When does it apply?", "Practices may march on regardless.", False),
+    ("How many lots are there?", "There are three lots.", True),
+    ("Who buys the clinical system?", "The ICB buys it.", True),  # no figure asked for
+])
+def test_a_figure_question_needs_its_kind_of_figure_in_the_lead_quote(question, lead, answers):
+    from answer.scope import quotes_answer
+
+    assert quotes_answer(question, [lead, "A later quote from 2011 with 3 figures and £5."]) is answers
