@@ -37,16 +37,19 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     for rank, hit in enumerate(hits[: min(read, PASSAGES_READ)]):
         text, spans = hit.passage.text, _spans(hit)
         scores = [_weighted(sentence_scores(concepts, idf, text[a:b]), RANK_WEIGHT[rank]) for a, b in spans]
-        pool += candidates(query.question, text, spans, scores, rank)
+        pool += candidates(query.question, text, spans, scores, rank, definition=rank == 0 and _is_definition(hit))
     if not pool:
         return []
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
-    needed = scope.figure_needed(query.question)
-    if needed and not needed.search(first.text(hits[0].passage.text)):
-        # "From what date...?": the top passage's best match may be the sentence around the date
-        # ("see this page for updates on GDPR"); its dated sentence that also matches answers.
-        dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and needed.search(q.text(hits[0].passage.text))]
-        first = max(dated, key=lambda q: q.score, default=first)
+    # "From what date...?": the top passage's best match may be the sentence around the date
+    # ("see this page for updates on GDPR"); its dated sentence that also matches answers.
+    for figure in dict.fromkeys(f for f in (scope.figure_preferred(query.question), scope.figure_needed(query.question)) if f):
+        if figure.search(first.text(hits[0].passage.text)):
+            break
+        dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and figure.search(q.text(hits[0].passage.text))]
+        if dated:
+            first = max(dated, key=lambda q: q.score)
+            break
     covered = first.matched()
     room = MAX_ANSWER_CHARS - len(first.text(hits[0].passage.text))
     extras = [
@@ -56,6 +59,12 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     ]
     chosen = [first] + ([max(extras, key=lambda q: q.novelty(covered))] if extras else [])
     return sorted(chosen, key=lambda q: (q.passage_rank, q.pieces))
+
+
+def _is_definition(hit: Hit) -> bool:
+    """The chunker files a definition under its term: "Definitions > Clinical system"."""
+    term = (hit.passage.section or "").split(" > ")[-1]
+    return bool(term) and hit.passage.text.startswith(f"{term}:")
 
 
 def _weighted(scores: tuple[float, ...], factor: float) -> tuple[float, ...]:

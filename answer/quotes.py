@@ -22,6 +22,11 @@ FIRST_SENTENCE_BONUS = 1.1  # a passage's first sentence usually states its poin
 NUMBER_BONUS = 1.3  # "how much", "when": sentences with figures or dates answer those
 CONTINUATION_CHARS = 450  # a sentence is extended with the one finishing it up to this length
 _CONTINUES = re.compile(r"^(These|This|They|It|Such|Those)\b")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# "- 11 December 2006" says when, not what: it is quoted with the sentence it dates.
+_DATELINE = re.compile(rf"^[\s\-–—•·]*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?(?:19|20)\d\d\s*$"
+                       r"|^[\s\-–—]*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s*$")
+DEFINITION_CHARS = 450  # a definition this short is quoted whole: its meaning is every sentence of it
 _ASKS_FOR_A_FIGURE = re.compile(r"\b(how (much|many|long)|when|what (year|date)|which years?|what dates?)\b", re.I)
 
 
@@ -107,8 +112,10 @@ def _merge(spans: list[tuple[int, int]], indices: list[int]) -> tuple[tuple[int,
     return tuple((a, b) for a, b, _ in pieces)
 
 
-def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int) -> list[Quote]:
-    """Every quotable unit of one passage with its per-concept scores."""
+def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int,
+               definition: bool = False) -> list[Quote]:
+    """Every quotable unit of one passage with its per-concept scores. A short ``definition``
+    ("Term: meaning. More meaning.") is also one unit, matching what its best sentences match."""
     if _ASKS_FOR_A_FIGURE.search(question):
         scores = [_scale(s, NUMBER_BONUS) if re.search(r"\d", text[a:b]) else s for s, (a, b) in zip(scores, spans)]
     if scores:
@@ -130,6 +137,9 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
         return []
 
     out: list[Quote] = []
+    if definition and len(spans) > 1 and len(text) <= DEFINITION_CHARS:
+        # First, so that where it only ties with one of its own sentences the whole one is quoted.
+        out.append(Quote(rank, _merge(spans, list(range(len(spans)))), tuple(map(max, zip(*scores)))))
     for i, s in enumerate(scores):
         if i in items_of:  # a list's introduction, with its best-matching item
             k = max(items_of[i], key=lambda x: sum(scores[x]))
@@ -140,8 +150,8 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
             out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE)))
             continue
         chosen = [i]
-        if sentence[i].endswith(":") and i + 1 < len(spans):
-            chosen.append(i + 1)  # "Lot 2:" says nothing without what follows
+        if (sentence[i].endswith(":") or _DATELINE.match(sentence[i])) and i + 1 < len(spans):
+            chosen.append(i + 1)  # "Lot 2:" or a dateline says nothing without what follows
         else:
             chosen += finish(i)
         out.append(Quote(rank, _merge(spans, chosen), s))

@@ -52,6 +52,7 @@ ASKS_FOR_A_COUNT = re.compile(r"\bhow many\b", re.I)
 # "How much is the annual fee?" quoting "the annual IG Toolkit" has a frequency, not an amount.
 ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|charge)s?\b", re.I)
 _AMOUNT = re.compile(r"\d|£|\b(million|billion)\b", re.I)
+_MONEY = re.compile(r"[£$€]|\b(million|billion|pounds?|per cent|percent)\b|\d\s*%", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)
 # Month names only capitalised: "practices may choose" and "march on" give no date.
 _FIGURE = re.compile(r"\d|£|\b(?i:million|billion|annual|annually|monthly|weekly|daily)\b|\b(January|February|March|April|"
@@ -124,6 +125,13 @@ def figure_needed(question: str) -> Optional[re.Pattern]:
     if not ASKS_FOR_A_FIGURE.search(question):
         return None
     return _AMOUNT if ASKS_FOR_AN_AMOUNT.search(question) else _FIGURE
+
+
+def figure_preferred(question: str) -> Optional[re.Pattern]:
+    """What the lead quote should contain if one can: money for "how much" ("On 3 April 2014
+    NHS England published..." has digits, "more than £230million in funding" has the amount)."""
+    needed = figure_needed(question)
+    return _MONEY if needed is _AMOUNT else needed
 
 
 def quotes_answer(question: str, quoted: list[str]) -> bool:
