@@ -147,13 +147,20 @@ class BM25:
                 out[having[first]] += values[first]
         return out
 
-    def _name(self, terms: Sequence[str], weight: float) -> tuple[np.ndarray, np.ndarray]:
-        """The documents holding every word of a name, and the name's score in each."""
-        words = [t for t in terms if not is_pair(t)] or list(terms)  # a word pair alone is its own name
+    def having(self, words: Sequence[str]) -> np.ndarray:
+        """The documents holding every one of ``words`` (sorted)."""
+        if not words:
+            return _EMPTY_DOCS
         postings = sorted((self._postings(t)[0] for t in words), key=len)
         having = postings[0]
         for other in postings[1:]:
             having = np.intersect1d(having, other, assume_unique=True)
+        return having
+
+    def _name(self, terms: Sequence[str], weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding every word of a name, and the name's score in each."""
+        words = [t for t in terms if not is_pair(t)] or list(terms)  # a word pair alone is its own name
+        having = self.having(words)
         total = np.zeros(having.size, dtype=np.float32)
         for term in terms:
             docs, impact = self._postings(term)

@@ -37,6 +37,11 @@ SENTENCE_SHARE = 0.4
 # published that year. Small: a nudge between close passages, never a filter.
 YEAR_BONUS = 0.1
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A question naming a defined term word for word ("...count as managed GP IT infrastructure?")
+# points at its definition, if the term is distinctive: of two words or more and found in few
+# passages ("operating model" is defined too, but it is everywhere).
+TERM_BONUS = 0.1
+TERM_MAX_PASSAGES = 3
 # From this many passages, a new index version's lexical side is built in the background
 # (about 2 s per 10,000 passages on 2 cores) while the previous version keeps answering.
 BACKGROUND_REBUILD_PASSAGES = 20_000
@@ -63,6 +68,7 @@ class Corpus:
     sentences: bm25.BM25  # over single sentences
     sentence_starts: tuple[np.ndarray, np.ndarray]  # passages with sentences, and the row of each one's first
     position: dict[str, int]  # passage id -> row in passages
+    terms: dict[str, tuple[int, ...]]  # distinctive defined term, lower case -> rows of its definitions
 
     @classmethod
     def build(cls, snapshot: Snapshot, passages: list[Passage]) -> "Corpus":
@@ -74,16 +80,18 @@ class Corpus:
             for sentence in p.sentence_texts():
                 owner.append(row)
                 sentences.append(bm25.tokens(f"{leaf} {sentence}") + bm25.definition_tokens(sentence))
+        whole = bm25.BM25(
+            [bm25.tokens(f"{leaf} {p.text}") + bm25.definition_tokens(p.text) for p, leaf in zip(passages, leaves)],
+            k1=BM25_K1, b=BM25_B,
+        )
         return cls(
             snapshot=snapshot,
             passages=tuple(passages),
-            bm25=bm25.BM25(
-                [bm25.tokens(f"{leaf} {p.text}") + bm25.definition_tokens(p.text) for p, leaf in zip(passages, leaves)],
-                k1=BM25_K1, b=BM25_B,
-            ),
+            bm25=whole,
             sentences=bm25.BM25(sentences, k1=BM25_K1, b=BM25_B),
             sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
+            terms=_defined_terms(passages, leaves, whole),
         )
 
     @property
@@ -107,6 +115,24 @@ class Corpus:
             cut = np.partition(combined[matched], matched.size - limit)[matched.size - limit]
             matched = matched[combined[matched] >= cut]
         return sorted(((int(row), float(combined[row])) for row in matched), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def _defined_terms(passages: list[Passage], leaves: list[str], lexical: bm25.BM25) -> dict[str, tuple[int, ...]]:
+    """Distinctive terms the chunker filed definitions under ("Definitions > Managed GP IT
+    infrastructure"). Only passages holding every word of a term are searched for it as a
+    phrase, so a large corpus costs a few postings intersections per term."""
+    rows: dict[str, list[int]] = {}
+    for row, (p, leaf) in enumerate(zip(passages, leaves)):
+        if leaf and len(leaf.split()) >= 2 and p.text.startswith(f"{leaf}:"):
+            rows.setdefault(leaf.lower(), []).append(row)
+    out = {}
+    for term, found in rows.items():
+        holding = lexical.having(list(dict.fromkeys(bm25.words(term))))
+        if holding.size <= TERM_MAX_PASSAGES or sum(
+            term in passages[r].text.lower() for r in holding[: 10 * TERM_MAX_PASSAGES]
+        ) <= TERM_MAX_PASSAGES:
+            out[term] = tuple(found)
+    return out
 
 
 def _first_rows(owner: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -218,6 +244,13 @@ class Retriever:
         for pid, passage in by_id.items():
             if (passage.published or "")[:4] in years:
                 fused[pid] += YEAR_BONUS
+        asked = f" {' '.join(re.findall(r'[a-z0-9]+', query.question.lower()))} "
+        for term, rows in corpus.terms.items():
+            if f" {' '.join(re.findall(r'[a-z0-9]+', term))} " in asked:
+                for row in rows:
+                    pid = corpus.passages[row].id
+                    if pid in fused:
+                        fused[pid] += TERM_BONUS
         # Equal evidence: prefer current guidance, without hiding historical documents.
         ranked = sorted(fused, key=lambda pid: (-round(fused[pid], 6), by_id[pid].status != "current"))[:k]
         hits = [

@@ -131,3 +131,26 @@ def test_concurrent_questions_get_the_same_answers(assistant):
     for t in threads:
         t.join()
     assert all(results[i] == expected[q] for i, q in enumerate(questions))
+
+
+def test_a_defined_term_named_in_the_question_lifts_its_definition(assistant):
+    texts = top_texts(assistant, "Would a practice-bought laptop on the network be counted as managed GP IT infrastructure?", k=1)
+    assert texts[0].startswith("Managed GP IT infrastructure:")
+
+
+def test_only_distinctive_defined_terms_count():
+    """A term of two words or more, in few passages: "operating model" is defined, but everywhere."""
+    from answer.retrieve import Corpus
+    from opmodel.passage import Passage
+
+    def passage(i, text, section):
+        return Passage(source="d.txt", text=text, ordinal=i, title="t", status="current", section=section)
+
+    passages = [
+        passage(0, "Operating model: This document.", "Definitions > Operating model"),
+        passage(1, "Managed GP IT device: A device in the estate.", "Definitions > Managed GP IT device"),
+        passage(2, "Practice: A GP contract holder.", "Definitions > Practice"),
+        *(passage(3 + i, f"The operating model says thing {i}.", "About") for i in range(4)),
+    ]
+    corpus = Corpus.build(snapshot=None, passages=passages)
+    assert corpus.terms == {"managed gp it device": (1,)}
