@@ -148,13 +148,18 @@ class BM25:
         return out
 
     def having(self, words: Sequence[str]) -> np.ndarray:
-        """The documents holding every one of ``words`` (sorted)."""
+        """The documents holding every one of ``words`` (sorted). The rarest word's postings are
+        looked up in the others, so a common word ("gp") costs a binary search per candidate,
+        not a pass over its whole postings."""
         if not words:
             return _EMPTY_DOCS
         postings = sorted((self._postings(t)[0] for t in words), key=len)
         having = postings[0]
         for other in postings[1:]:
-            having = np.intersect1d(having, other, assume_unique=True)
+            if not having.size:
+                break
+            at = np.minimum(np.searchsorted(other, having), other.size - 1)
+            having = having[other[at] == having]
         return having
 
     def _name(self, terms: Sequence[str], weight: float) -> tuple[np.ndarray, np.ndarray]:
