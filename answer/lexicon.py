@@ -141,7 +141,8 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("problem", "problems", "headache", "difficult", "difficulties", "frustrating", "burden", "hassle"),
     ("spec", "specification", "template"),
     ("latest", "newest", "current", "revised", "updated", "revision"),
-    ("still running", "still in place", "still exist", "expired", "replaced", "superseded", "abolished",
+    ("still running", "still in place", "still exist", "expired", "expire", "finish", "finished", "ended",
+     "came to an end", "come to an end", "replaced", "superseded", "abolished",
      "no longer"),
     ("earlier", "previous", "preceding", "former", "older"),
     ("apply", "applies", "cover", "covers", "covered", "in scope", "scope"),
@@ -156,6 +157,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("help desk", "helpdesk", "service desk", "it support", "support services"),
     ("lessons", "lessons learned", "learn", "learned", "learnt", "teach", "taught"),
     ("paper", "paperless", "paper-based", "electronic"),
+    ("tier", "tiers", "level", "levels"),
     ("local", "locally", "area", "region", "regional"),
 )
 

@@ -138,3 +138,8 @@ def test_bm25_scores_match_the_okapi_formula_term_by_term():
         expected = sum(okapi(t, doc) for t in name) / len(words) if all(w in doc for w in words) else 0.0
         assert score == pytest.approx(expected, rel=1e-5)
     assert scores[0] > 0 and scores[2] == 0, "a name needs all its words"
+
+
+def test_everyday_words_for_an_end_and_for_service_levels():
+    assert "expired" in lexicon.related_terms("finish")
+    assert "tiers" in lexicon.related_terms("levels")
