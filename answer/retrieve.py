@@ -68,7 +68,7 @@ class Corpus:
     sentences: bm25.BM25  # over single sentences
     sentence_starts: tuple[np.ndarray, np.ndarray]  # passages with sentences, and the row of each one's first
     position: dict[str, int]  # passage id -> row in passages
-    terms: dict[str, tuple[int, ...]]  # distinctive defined term, lower case -> rows of its definitions
+    terms: dict[tuple[str, ...], tuple[int, ...]]  # distinctive defined term's words -> rows of its definitions
 
     @classmethod
     def build(cls, snapshot: Snapshot, passages: list[Passage]) -> "Corpus":
@@ -97,6 +97,17 @@ class Corpus:
     @property
     def version(self) -> str:
         return self.snapshot.collection
+
+    def named_definitions(self, question: str) -> list[int]:
+        """Rows of the definitions whose distinctive term the question names word for word."""
+        words = _plain_words(question)
+        longest = max(map(len, self.terms), default=0)
+        return [
+            row
+            for n in range(2, min(longest, len(words)) + 1)
+            for i in range(len(words) - n + 1)
+            for row in self.terms.get(tuple(words[i : i + n]), ())
+        ]
 
     def lexical(self, concepts, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best passage rows and their lexical score in [0, 1], best first: a mix of
@@ -131,8 +142,12 @@ def _defined_terms(passages: list[Passage], leaves: list[str], lexical: bm25.BM2
         if holding.size <= TERM_MAX_PASSAGES or sum(
             term in passages[r].text.lower() for r in holding[: 10 * TERM_MAX_PASSAGES]
         ) <= TERM_MAX_PASSAGES:
-            out[term] = tuple(found)
+            out[tuple(_plain_words(term))] = tuple(found)
     return out
+
+
+def _plain_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def _first_rows(owner: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -244,13 +259,10 @@ class Retriever:
         for pid, passage in by_id.items():
             if (passage.published or "")[:4] in years:
                 fused[pid] += YEAR_BONUS
-        asked = f" {' '.join(re.findall(r'[a-z0-9]+', query.question.lower()))} "
-        for term, rows in corpus.terms.items():
-            if f" {' '.join(re.findall(r'[a-z0-9]+', term))} " in asked:
-                for row in rows:
-                    pid = corpus.passages[row].id
-                    if pid in fused:
-                        fused[pid] += TERM_BONUS
+        for row in corpus.named_definitions(query.question):
+            pid = corpus.passages[row].id
+            if pid in fused:
+                fused[pid] += TERM_BONUS
         # Equal evidence: prefer current guidance, without hiding historical documents.
         ranked = sorted(fused, key=lambda pid: (-round(fused[pid], 6), by_id[pid].status != "current"))[:k]
         hits = [

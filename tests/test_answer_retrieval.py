@@ -153,4 +153,6 @@ def test_only_distinctive_defined_terms_count():
         *(passage(3 + i, f"The operating model says thing {i}.", "About") for i in range(4)),
     ]
     corpus = Corpus.build(snapshot=None, passages=passages)
-    assert corpus.terms == {"managed gp it device": (1,)}
+    assert corpus.terms == {("managed", "gp", "it", "device"): (1,)}
+    assert corpus.named_definitions("Is a tablet a managed GP IT device?") == [1]
+    assert corpus.named_definitions("What does the operating model say about a device?") == []
