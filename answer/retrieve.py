@@ -226,7 +226,7 @@ class Retriever:
 
     def nearest(self, text: str, corpus: Corpus) -> float:
         """Cosine similarity of ``text`` alone to its nearest passage in ``corpus``'s version."""
-        found = self.index.search(self.index.embedder.embed([text])[0], 1, corpus.snapshot)
+        found = self.index.nearest_ids(self.index.embedder.embed([text])[0], 1, corpus.snapshot)
         return found[0][1] if found else 0.0
 
     def embed(self, query: Query) -> np.ndarray:
@@ -236,14 +236,16 @@ class Retriever:
         corpus = self.corpus()
         vector = self.embed(query) if vector is None else vector
         try:
-            dense = self.index.search(vector, CANDIDATES, corpus.snapshot)
+            nearest = self.index.nearest_ids(vector, CANDIDATES, corpus.snapshot)
         except IndexCorruptError:
             if corpus.version == self.index.snapshot().collection:
                 raise
             # The version still answering while its successor builds has been collected
             # (a second ingest came soon after the first): only the active one is left.
             corpus = self.corpus(wait=True)
-            dense = self.index.search(vector, CANDIDATES, corpus.snapshot)
+            nearest = self.index.nearest_ids(vector, CANDIDATES, corpus.snapshot)
+        # The lexical corpus holds every passage of the version searched, so Chroma returns ids only.
+        dense = [(corpus.passages[corpus.position[pid]], score) for pid, score in nearest if pid in corpus.position]
         lexical = corpus.lexical(query.all_concepts, CANDIDATES)
 
         by_id = {p.id: p for p, _ in dense}

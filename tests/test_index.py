@@ -40,6 +40,8 @@ def test_published_passages_are_read_back_and_searchable(index, embedder):
     (best, score), *_ = index.search(embedder.embed([target.embedding_text()])[0], k=3)
     assert best.id == target.id and score > 0.99
     assert index.documents() == {p.source: p.doc_hash for p in passages}
+    vector = embedder.embed(["Who pays for the practice phone system?"])[0]
+    assert index.nearest_ids(vector, 5) == [(p.id, s) for p, s in index.search(vector, 5)]
 
 
 def test_reading_before_any_ingest_says_to_ingest(index):
