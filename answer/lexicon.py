@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 # Acronym -> expansions as written in NHS documents. Keys are lower case.
@@ -206,7 +207,8 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip()
 
 
-def find_spans(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4096)  # a question is scanned for its query and again for its dense text
+def find_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """(phrase, start, end) of the lexicon's phrases in normalise(text), longest first, no overlaps."""
     plain = normalise(text)
     taken = [False] * len(plain)
@@ -216,7 +218,7 @@ def find_spans(text: str) -> list[tuple[str, int, int]]:
             if not any(taken[m.start() : m.end()]):
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                 found.append((phrase, m.start(), m.end()))
-    return found
+    return tuple(found)
 
 
 def find_terms(text: str) -> list[str]:
