@@ -46,6 +46,7 @@ class Block:
 class Document:
     source: str
     blocks: tuple[Block, ...]
+    title: Optional[str] = None  # what the file calls itself (PDF metadata, a markdown "# " heading)
 
     def text(self) -> str:
         """The document as the chunker sees it; every passage is a substring of this."""
@@ -58,16 +59,19 @@ def load_document(path: Path, source: str) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"{source}: unsupported file type {suffix or '(none)'!r}; use {', '.join(SUPPORTED_SUFFIXES)}")
+    title = None
     if suffix == ".pdf":
         from ingest.pdf import read_pdf
 
-        blocks = read_pdf(path, source)
+        blocks, title = read_pdf(path, source)
     else:
         text = read_text(path, source)
         blocks = markdown_blocks(text) if suffix == ".md" else text_blocks(text)
+        if suffix == ".md":
+            title = next((b.text for b in blocks if b.heading_level == 1), None)
     if not blocks:
         raise DocumentError(f"{source}: the file has no text to index")
-    return Document(source=source, blocks=tuple(blocks))
+    return Document(source=source, blocks=tuple(blocks), title=title)
 
 
 def read_text(path: Path, source: str) -> str:

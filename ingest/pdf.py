@@ -42,8 +42,22 @@ _CELL_GAP = re.compile(r"\S {3,}(?=\S)")
 _POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 
 
-def read_pdf(path: Path, source: str) -> list[Block]:
-    return _paragraphs(_drop_contents(_strip_furniture(_page_lines(_open(path, source), source))))
+def read_pdf(path: Path, source: str) -> tuple[list[Block], Optional[str]]:
+    """The PDF's paragraphs, and the title its metadata gives, if a plausible one."""
+    reader = _open(path, source)
+    return _paragraphs(_drop_contents(_strip_furniture(_page_lines(reader, source)))), _title(reader)
+
+
+def _title(reader) -> Optional[str]:
+    """Word processors fill /Title with the file name or "Microsoft Word - draft3.docx" when
+    nobody set one: only a title of a few words that is not a file name counts."""
+    try:
+        title = normalise_space(str((reader.metadata or {}).get("/Title") or ""))
+    except Exception:  # unreadable metadata: the file name stands in, as before
+        return None
+    if len(title.split()) < 2 or len(title) > 200 or re.search(r"\.(docx?|pdf|pptx?|odt|rtf)$|^microsoft word\b", title, re.I):
+        return None
+    return title
 
 
 def _open(path: Path, source: str):

@@ -10,6 +10,7 @@ dies part-way leaves the previous version answering.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -75,16 +76,21 @@ def run_ingest(
     for source, path in _progress(sorted(files.items()), progress and len(files) > 1, "Reading"):
         try:
             info = catalog.info(source)
+            fingerprint = document_fingerprint(_read_bytes(path, source), info)
+            if not rebuild and previous.get(source) == fingerprint:
+                report.skipped.append(source)
+                if not info.described:
+                    report.warn(f"{source}: still no entry in {corpus_dir / METADATA_FILE}; indexed with status {info.status}")
+                continue
+            document = load_document(path, source)
             if not info.described:
+                if document.title:
+                    info = dataclasses.replace(info, title=document.title)  # better than the file name
                 report.warn(
                     f"{source}: no entry in {corpus_dir / METADATA_FILE}; indexed as {info.title!r}, "
                     f"status {info.status}. Add an entry so answers cite its real title, date and status."
                 )
-            fingerprint = document_fingerprint(_read_bytes(path, source), info)
-            if not rebuild and previous.get(source) == fingerprint:
-                report.skipped.append(source)
-                continue
-            fresh[source] = chunk_document(load_document(path, source), info, fingerprint)
+            fresh[source] = chunk_document(document, info, fingerprint)
             (report.updated if source in previous else report.added).append(source)
         except DocumentError as exc:
             report.failed.append((source, str(exc)))

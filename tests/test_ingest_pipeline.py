@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -185,6 +186,26 @@ def test_a_document_without_metadata_gets_defaults_and_a_warning(index, corpus, 
     assert "lmc_it_page.txt" in caplog.text
     (passage,) = [p for p in index.passages() if p.source == "lmc_it_page.txt"]
     assert (passage.title, passage.status, passage.published) == ("lmc it page", "historical", None)
+
+
+def test_a_document_without_metadata_is_titled_as_it_titles_itself(index, corpus):
+    """A PDF's metadata title or a markdown document's "# " heading beats the file name;
+    a word processor's "draft3.docx" does not."""
+    titled = write_pdf(corpus / "sec-exc-2023.pdf", ["The ICB funds the clinical system for every practice."])
+    untitled = write_pdf(corpus / "scan_0042.pdf", ["Practices fund their own telephony and websites."])
+    for path, title in ((titled, "Securing Excellence in GP Digital Services 2023"), (untitled, "draft3.docx")):
+        writer = PdfWriter(clone_from=path)
+        writer.add_metadata({"/Title": title})
+        writer.write(path)
+    (corpus / "lmc.md").write_text("# LMC guide to practice IT\n\nThe LMC sits on IT groups.\n")
+    report = run_ingest(index, [corpus], corpus)
+    titles = {p.source: p.title for p in index.passages()}
+    assert titles["sec-exc-2023.pdf"] == "Securing Excellence in GP Digital Services 2023"
+    assert titles["scan_0042.pdf"] == "scan 0042"
+    assert titles["lmc.md"] == "LMC guide to practice IT"
+    assert any("'LMC guide to practice IT'" in w and "no entry in" in w for w in report.warnings)
+    again = run_ingest(index, [corpus], corpus)
+    assert "lmc.md" in again.skipped and any("lmc.md: still no entry" in w for w in again.warnings)
 
 
 def test_a_bad_metadata_entry_fails_only_its_document(index, corpus):
