@@ -118,6 +118,19 @@ def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None
     return Verdict(True, None, dense, unknown)
 
 
+# "When will the next edition be published?" asks about the future: "On 3 April 2014 NHS England
+# published ..." is a date, but of the past. The lead quote must look ahead itself.
+ASKS_ABOUT_THE_FUTURE = re.compile(
+    r"\b(when|what date|which date|what year|by when)\b.*\b(will|going to|is due|are due|next)\b", re.I
+)
+_LOOKS_AHEAD = re.compile(
+    r"\b(will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to)\b"
+    r"|\b(from|by|until|before)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|(?:19|20)\d\d)\b",
+    re.I,
+)
+
+
 def figure_needed(question: str) -> Optional[re.Pattern]:
     """What a quote must contain to answer a question asking for a count, an amount or a date."""
     if ASKS_FOR_A_COUNT.search(question):
@@ -137,6 +150,9 @@ def figure_preferred(question: str) -> Optional[re.Pattern]:
 def quotes_answer(question: str, quoted: list[str]) -> bool:
     """After composing: a question asking for an amount, a number or a date is answered only
     if what would be quoted gives one ("how much does X cost?" quoting a sentence without
-    a figure is not an answer, however close the passage)."""
+    a figure is not an answer, however close the passage), and one about the future only if
+    the quote looks ahead."""
+    if ASKS_ABOUT_THE_FUTURE.search(question) and not (quoted and _LOOKS_AHEAD.search(quoted[0])):
+        return False
     needed = figure_needed(question)
     return needed is None or bool(quoted and needed.search(quoted[0]))

@@ -95,6 +95,7 @@ def test_out_of_scope_declined_plainly_with_nearest_passages(assistant, question
     "How much does an NHS smartcard cost?",                    # "smartcards may be used": "may" is no date
     "How often are practice PCs replaced?",                    # the only figure is in a lower passage's quote
     "How much is the annual IG Toolkit fee?",                  # "the annual IG Toolkit" is no amount
+    "When will the next operating model be published?",        # "On 3 April 2014 ... published" is the past
 ])
 def test_in_domain_questions_the_documents_do_not_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
@@ -195,6 +196,9 @@ def test_an_idiom_the_corpus_never_uses_does_not_make_a_close_question_off_topic
     ("When does it apply?", "Practices may march on regardless.", False),
     ("How many lots are there?", "There are three lots.", True),
     ("Who buys the clinical system?", "The ICB buys it.", True),  # no figure asked for
+    ("When will the next edition be published?", "The edition was published on 3 April 2014.", False),
+    ("When will the next edition be published?", "A new edition is expected in 2025.", True),
+    ("When will the services be offered?", "Services offered by PCNs from October 2022.", True),
 ])
 def test_a_figure_question_needs_its_kind_of_figure_in_the_lead_quote(question, lead, answers):
     from answer.scope import quotes_answer
