@@ -88,14 +88,16 @@ class Assistant:
         started = time.perf_counter()
         question = validate_question(question)
         earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()]
-        query = conversation.contextual_query(question, earlier)
-        retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k))
-        own_dense = self.retriever.nearest(question, retrieval.corpus) if query.context else None
-        verdict = scope.judge(question, retrieval, own_dense)
+        corpus = self.retriever.corpus()
+        asked, fixes = corpus.speller.correct(question, lambda w: scope.known_word(w, corpus.bm25.idf))
+        query = conversation.contextual_query(asked, earlier)
+        retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k), corpus=corpus)
+        own_dense = self.retriever.nearest(asked, retrieval.corpus) if query.context else None
+        verdict = scope.judge(asked, retrieval, own_dense)
         reason = verdict.reason
         if verdict.answerable:
             composed = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
-            if scope.quotes_answer(question, composed.quotes):
+            if scope.quotes_answer(asked, composed.quotes):
                 answer = Answer(question=question, text=composed.text, abstained=False,
                                 citations=composed.citations, currency_notes=composed.notes)
             else:
@@ -110,5 +112,8 @@ class Assistant:
                 reason=reason,
                 suggestions=list(EXAMPLE_QUESTIONS) if reason == "out_of_scope" else [REPHRASE_TIP],
             )
+        if fixes:
+            readings = "; ".join(f"“{typed}” as “{read}”" for typed, read in fixes)
+            answer.text += f"\n\n(Read {readings}.)"
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer

@@ -23,6 +23,7 @@ import numpy as np
 
 from answer import bm25
 from answer.query import Query
+from answer.spelling import Speller
 from opmodel.errors import IndexCorruptError
 from opmodel.index import Index, Snapshot
 from opmodel.passage import Passage
@@ -69,6 +70,7 @@ class Corpus:
     sentence_starts: tuple[np.ndarray, np.ndarray]  # passages with sentences, and the row of each one's first
     position: dict[str, int]  # passage id -> row in passages
     terms: dict[tuple[str, ...], tuple[int, ...]]  # distinctive defined term's words -> rows of its definitions
+    speller: Speller  # reads a question's typos as this corpus's words
 
     @classmethod
     def build(cls, snapshot: Snapshot, passages: list[Passage]) -> "Corpus":
@@ -92,6 +94,7 @@ class Corpus:
             sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
             terms=_defined_terms(passages, leaves, whole),
+            speller=Speller.from_texts(p.text for p in passages),
         )
 
     @property
@@ -232,8 +235,9 @@ class Retriever:
     def embed(self, query: Query) -> np.ndarray:
         return self.index.embedder.embed([query.dense_text])[0]
 
-    def search(self, query: Query, k: int = 10, vector: Optional[np.ndarray] = None) -> "Retrieval":
-        corpus = self.corpus()
+    def search(self, query: Query, k: int = 10, vector: Optional[np.ndarray] = None,
+               corpus: Optional[Corpus] = None) -> "Retrieval":
+        corpus = corpus or self.corpus()
         vector = self.embed(query) if vector is None else vector
         try:
             nearest = self.index.nearest_ids(vector, CANDIDATES, corpus.snapshot)

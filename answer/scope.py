@@ -74,6 +74,12 @@ class Verdict:
     unknown: tuple[str, ...]  # the question's words the domain does not know
 
 
+def known_word(word: str, vocabulary) -> bool:
+    """Does the corpus (its stems) or the NHS lexicon know this lower-case word?"""
+    stem = bm25.stem(word)
+    return stem in vocabulary or stem in LEXICON_WORDS
+
+
 def unknown_words(question: str, vocabulary) -> tuple[str, ...]:
     words = dict.fromkeys(bm25.words(question))
     return tuple(w for w in words if w not in vocabulary and w not in LEXICON_WORDS)

@@ -10,6 +10,7 @@ for notifications and screen readers.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
@@ -151,7 +152,7 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
 def _without_notes(text: str, notes: list[str]) -> str:
     """The answer minus the lines repeating a currency note, which get their own block."""
     lines = [line for line in text.splitlines() if not any(note in line for note in notes)]
-    return "\n".join(lines).strip() or text
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() or text  # no gap left where the notes were
 
 
 def declined_blocks(answer: Answer) -> list[dict]:

@@ -112,3 +112,13 @@ def test_a_real_index_holding_a_huge_passage_still_gives_a_valid_message(fake_sl
         stop()
     assert post.params.get("metadata"), "it was answered, not refused"
     assert_within_slack_limits(post.params)
+
+
+def test_an_answer_with_a_currency_note_and_a_reading_has_no_gap_where_the_note_was():
+    note = "CCGs were replaced by Integrated Care Boards (ICBs) in July 2022."
+    passage = Passage(source="g.txt", text="CCGs buy clinical systems.", ordinal=0, title="Guidance", status="superseded")
+    answer = Answer(question="Who buys GP clincal systems?", abstained=False,
+                    text=f"“CCGs buy clinical systems.” [1]\n\nNote: {note}\n\n(Read “clincal” as “clinical”.)",
+                    citations=[Citation(n=1, passage=passage, score=0.9)], currency_notes=[note])
+    head = render_answer(answer).blocks[0]["text"]["text"]
+    assert head == "“CCGs buy clinical systems.” [1]\n\n(Read “clincal” as “clinical”.)"
