@@ -87,9 +87,14 @@ class Assistant:
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
         question = validate_question(question)
-        earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()]
         corpus = self.retriever.corpus()
-        asked, fixes = corpus.speller.correct(question, lambda w: scope.known_word(w, corpus.bm25.idf))
+
+        def read(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+            return corpus.speller.correct(text, lambda w: scope.known_word(w, corpus.bm25.idf))
+
+        asked, fixes = read(question)
+        # A follow-up takes its subject from the earlier questions, so their typos are read too.
+        earlier = [read(h.strip())[0] for h in history if isinstance(h, str) and h.strip()]
         query = conversation.contextual_query(asked, earlier)
         retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k), corpus=corpus)
         own_dense = self.retriever.nearest(asked, retrieval.corpus) if query.context else None

@@ -50,3 +50,10 @@ def test_a_question_with_a_typo_is_answered_and_says_how_it_was_read(assistant):
     assert not answer.abstained and answer.question == "What is the Registation Authority?"
     assert "Registration Authority" in answer.text.split("(Read")[0]
     assert answer.text.endswith("(Read “Registation” as “registration”.)")
+
+
+def test_a_follow_up_reads_the_typos_of_the_question_before(assistant):
+    plain = assistant.ask("and who pays for them?", history=["Who buys GP clinical systems?"])
+    typed = assistant.ask("and who pays for them?", history=["Who buys GP clincal systems?"])
+    assert [c.passage.id for c in typed.citations] == [c.passage.id for c in plain.citations]
+    assert typed.text == plain.text  # only the question asked now is reported as read
