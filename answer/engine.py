@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Optional, Sequence
 
-from answer import compose, conversation, scope
+from answer import compose, conversation, scope, spelling
 from answer.retrieve import Retriever
 from answer.types import Answer, Citation
 from opmodel.errors import QuestionError
@@ -89,8 +89,11 @@ class Assistant:
         question = validate_question(question)
         corpus = self.retriever.corpus()
 
+        def known(word: str) -> bool:
+            return scope.known_word(word, corpus.bm25.idf)
+
         def read(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-            return corpus.speller.correct(text, lambda w: scope.known_word(w, corpus.bm25.idf))
+            return corpus.speller.correct(text, known) if spelling.may_hold_typos(text, known) else (text, ())
 
         asked, fixes = read(question)
         # A follow-up takes its subject from the earlier questions, so their typos are read too.

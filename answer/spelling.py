@@ -50,6 +50,14 @@ def one_edit(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :])
 
 
+def may_hold_typos(question: str, known: Callable[[str], bool]) -> bool:
+    """Cheap check before a Speller is needed: a long word the domain and English do not know."""
+    dictionary = english_words()
+    return any(
+        len(w) >= MIN_LENGTH and w not in dictionary and not known(w) for w in map(str.lower, _WORD.findall(question))
+    )
+
+
 class Speller:
     """Corrections towards the words of one corpus, looked up through their single deletions."""
 
