@@ -1,7 +1,8 @@
 """Use the answering core from Python, the way the CLI, the Slack bot and the eval do.
 
-Ingests corpus/ into a temporary index, then asks a question, a follow-up and an
-out-of-scope question, printing the answer, its currency notes and what it cites.
+Ingests corpus/ into a temporary index, then asks a question, a follow-up, an out-of-scope
+question, one with a typo and one about the future, printing the answer, its currency notes
+and what it cites.
 
     .venv/bin/python examples/ask_library.py
 """
@@ -21,6 +22,8 @@ CONVERSATION = [
     "Who buys GP clinical systems?",
     "and who pays for them?",  # a follow-up: understood from the question before
     "What dose of amoxicillin should a child get?",  # out of scope: declined, nearest passages shown
+    "What is the Registation Authority?",  # a typo: read as "Registration", and the answer says so
+    "When will the next operating model be published?",  # the documents only date the past: declined
 ]
 
 
