@@ -121,7 +121,7 @@ class Assistant:
                 suggestions=list(EXAMPLE_QUESTIONS) if reason == "out_of_scope" else [REPHRASE_TIP],
             )
         if fixes:
-            readings = "; ".join(f"“{typed}” as “{read}”" for typed, read in fixes)
+            readings = "; ".join(f"“{typed}” as “{word}”" for typed, word in fixes)
             answer.text += f"\n\n(Read {readings}.)"
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer

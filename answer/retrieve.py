@@ -136,7 +136,7 @@ class Corpus:
         return sorted(((int(row), float(combined[row])) for row in matched), key=lambda item: (-item[1], item[0]))[:limit]
 
 
-def _defined_terms(passages: list[Passage], leaves: list[str], lexical: bm25.BM25) -> dict[str, tuple[int, ...]]:
+def _defined_terms(passages: list[Passage], leaves: list[str], lexical: bm25.BM25) -> dict[tuple[str, ...], tuple[int, ...]]:
     """Distinctive terms the chunker filed definitions under ("Definitions > Managed GP IT
     infrastructure"). Only passages holding every word of a term are searched for it as a
     phrase, so a large corpus costs a few postings intersections per term."""

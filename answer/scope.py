@@ -131,8 +131,8 @@ ASKS_ABOUT_THE_FUTURE = re.compile(
 )
 _LOOKS_AHEAD = re.compile(
     r"\b(will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to)\b"
-    r"|\b(from|by|until|before)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|(?:19|20)\d\d)\b",
+    r"|\b(from|by|until|before)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?-i:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|(?:19|20)\d\d)\b",  # capitalised months only, as in _FIGURE
     re.I,
 )
 

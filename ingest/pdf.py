@@ -263,7 +263,7 @@ def _continues(paragraph: str, previous: str, raw: str, indent: int, width: floa
 
 def _is_table_row(raw: str) -> bool:
     """Three or more cells side by side: layout mode keeps the columns apart with wide gaps,
-    which a line of running text never has."""
+    which running text, justified lines included, does not have (see the justified-page test)."""
     return len(_CELL_GAP.findall(raw.strip())) >= 2
 
 
