@@ -37,7 +37,7 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     for rank, hit in enumerate(hits[: min(read, PASSAGES_READ)]):
         text, spans = hit.passage.text, _spans(hit)
         scores = [_weighted(sentence_scores(concepts, idf, text[a:b]), RANK_WEIGHT[rank]) for a, b in spans]
-        pool += candidates(query.question, text, spans, scores, rank, definition=rank == 0 and _is_definition(hit))
+        pool += candidates(query.question, text, spans, scores, rank, definition=rank == 0 and bool(hit.passage.defined_term))
     if not pool:
         return []
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
@@ -59,12 +59,6 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     ]
     chosen = [first] + ([max(extras, key=lambda q: q.novelty(covered))] if extras else [])
     return sorted(chosen, key=lambda q: (q.passage_rank, q.pieces))
-
-
-def _is_definition(hit: Hit) -> bool:
-    """The chunker files a definition under its term: "Definitions > Clinical system"."""
-    term = (hit.passage.section or "").split(" > ")[-1]
-    return bool(term) and hit.passage.text.startswith(f"{term}:")
 
 
 def _weighted(scores: tuple[float, ...], factor: float) -> tuple[float, ...]:

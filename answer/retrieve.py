@@ -93,7 +93,7 @@ class Corpus:
             sentences=bm25.BM25(sentences, k1=BM25_K1, b=BM25_B),
             sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
-            terms=_defined_terms(passages, leaves, whole),
+            terms=_defined_terms(passages, whole),
         )
 
     @cached_property
@@ -136,14 +136,15 @@ class Corpus:
         return sorted(((int(row), float(combined[row])) for row in matched), key=lambda item: (-item[1], item[0]))[:limit]
 
 
-def _defined_terms(passages: list[Passage], leaves: list[str], lexical: bm25.BM25) -> dict[tuple[str, ...], tuple[int, ...]]:
+def _defined_terms(passages: list[Passage], lexical: bm25.BM25) -> dict[tuple[str, ...], tuple[int, ...]]:
     """Distinctive terms the chunker filed definitions under ("Definitions > Managed GP IT
     infrastructure"). Only passages holding every word of a term are searched for it as a
     phrase, so a large corpus costs a few postings intersections per term."""
     rows: dict[str, list[int]] = {}
-    for row, (p, leaf) in enumerate(zip(passages, leaves)):
-        if leaf and len(leaf.split()) >= 2 and p.text.startswith(f"{leaf}:"):
-            rows.setdefault(leaf.lower(), []).append(row)
+    for row, p in enumerate(passages):
+        term = p.defined_term
+        if term and len(term.split()) >= 2:
+            rows.setdefault(term.lower(), []).append(row)
     out = {}
     for term, found in rows.items():
         holding = lexical.having(list(dict.fromkeys(bm25.words(term))))

@@ -53,6 +53,13 @@ class Passage:
         """Two passages with the same embedding text share one embedding."""
         return content_hash(self.embedding_text())
 
+    @property
+    def defined_term(self) -> Optional[str]:
+        """The term this passage defines: the chunker files "Term: meaning" under the term
+        ("Definitions > Clinical system"), so it is the innermost heading opening the text."""
+        term = (self.section or "").split(" > ")[-1]
+        return term if term and self.text.startswith(f"{term}:") else None
+
     def sentence_texts(self) -> list[str]:
         if not self.sentences:
             return [self.text]
