@@ -18,6 +18,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from typing import Optional
 
 import numpy as np
@@ -102,6 +103,11 @@ class Corpus:
         may hold one (2.5 s at 100,000 passages), not with the rest of the corpus."""
         return Speller.from_texts(p.text for p in self.passages)
 
+    @cached_property
+    def _longest_term(self) -> int:
+        """Words in the longest distinctive term: the longest n-gram of a question worth looking up."""
+        return max(map(len, self.terms), default=0)
+
     @property
     def version(self) -> str:
         return self.snapshot.collection
@@ -109,7 +115,7 @@ class Corpus:
     def named_definitions(self, question: str) -> list[int]:
         """Rows of the definitions whose distinctive term the question names word for word."""
         words = _plain_words(question)
-        longest = max(map(len, self.terms), default=0)
+        longest = self._longest_term
         return [
             row
             for n in range(2, min(longest, len(words)) + 1)
@@ -148,9 +154,9 @@ def _defined_terms(passages: list[Passage], lexical: bm25.BM25) -> dict[tuple[st
     out = {}
     for term, found in rows.items():
         holding = lexical.having(list(dict.fromkeys(bm25.words(term))))
-        if holding.size <= TERM_MAX_PASSAGES or sum(
-            term in passages[r].text.lower() for r in holding[: 10 * TERM_MAX_PASSAGES]
-        ) <= TERM_MAX_PASSAGES:
+        # Count the phrase among them only until it is too common to be distinctive.
+        uses = (r for r in holding if term in passages[r].text.lower())
+        if holding.size <= TERM_MAX_PASSAGES or len(list(islice(uses, TERM_MAX_PASSAGES + 1))) <= TERM_MAX_PASSAGES:
             out[tuple(_plain_words(term))] = tuple(found)
     return out
 
