@@ -43,7 +43,7 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
     # "From what date...?": the top passage's best match may be the sentence around the date
     # ("see this page for updates on GDPR"); its dated sentence that also matches answers.
-    for figure in dict.fromkeys(f for f in (scope.figure_preferred(query.question), scope.figure_needed(query.question)) if f):
+    for figure in scope.figures_wanted(query.question):
         if figure.search(first.text(hits[0].passage.text)):
             break
         dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and figure.search(q.text(hits[0].passage.text))]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from answer import bm25
 from answer.query import Concept
+from answer.scope import MONTHS
 
 SENTENCE_K1, SENTENCE_B, SENTENCE_AVG = 1.2, 0.5, 25.0
 BULLETS = ("•", "–", "-", "*", "·")
@@ -22,9 +23,8 @@ FIRST_SENTENCE_BONUS = 1.1  # a passage's first sentence usually states its poin
 NUMBER_BONUS = 1.3  # "how much", "when": sentences with figures or dates answer those
 CONTINUATION_CHARS = 450  # a sentence is extended with the one finishing it up to this length
 _CONTINUES = re.compile(r"^(These|This|They|It|Such|Those)\b")
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # "- 11 December 2006" says when, not what: it is quoted with the sentence it dates.
-_DATELINE = re.compile(rf"^[\s\-–—•·]*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?(?:19|20)\d\d\s*$"
+_DATELINE = re.compile(rf"^[\s\-–—•·]*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTHS})\s+)?(?:19|20)\d\d\s*$"
                        r"|^[\s\-–—]*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s*$")
 DEFINITION_CHARS = 450  # a definition this short is quoted whole: its meaning is every sentence of it
 _ASKS_FOR_A_FIGURE = re.compile(r"\b(how (much|many|long)|when|what (year|date)|which years?|what dates?)\b", re.I)

@@ -54,9 +54,9 @@ ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|c
 _AMOUNT = re.compile(r"\d|£|\b(million|billion)\b", re.I)
 _MONEY = re.compile(r"[£$€]|\b(million|billion|pounds?|per cent|percent)\b|\d\s*%", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)
-# Month names only capitalised: "practices may choose" and "march on" give no date.
-_FIGURE = re.compile(r"\d|£|\b(?i:million|billion|annual|annually|monthly|weekly|daily)\b|\b(January|February|March|April|"
-                     r"May|June|July|August|September|October|November|December)\b")
+# Month names count only capitalised: "practices may choose" and "march on" give no date.
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_FIGURE = re.compile(rf"\d|£|\b(?i:million|billion|annual|annually|monthly|weekly|daily)\b|\b({MONTHS})\b")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*")
 LEXICON_WORDS = frozenset(
     w
@@ -131,8 +131,7 @@ ASKS_ABOUT_THE_FUTURE = re.compile(
 )
 _LOOKS_AHEAD = re.compile(
     r"\b(will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to)\b"
-    r"|\b(from|by|until|before)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?-i:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|(?:19|20)\d\d)\b",  # capitalised months only, as in _FIGURE
+    rf"|\b(from|by|until|before)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?-i:{MONTHS}|(?:19|20)\d\d)\b",
     re.I,
 )
 
@@ -146,11 +145,14 @@ def figure_needed(question: str) -> Optional[re.Pattern]:
     return _AMOUNT if ASKS_FOR_AN_AMOUNT.search(question) else _FIGURE
 
 
-def figure_preferred(question: str) -> Optional[re.Pattern]:
-    """What the lead quote should contain if one can: money for "how much" ("On 3 April 2014
-    NHS England published..." has digits, "more than £230million in funding" has the amount)."""
+def figures_wanted(question: str) -> tuple[re.Pattern, ...]:
+    """What the lead quote should contain, best first: for "how much", money before any
+    amount ("On 3 April 2014 NHS England published..." has digits, "more than £230million in
+    funding" has the amount); otherwise what ``figure_needed`` asks for."""
     needed = figure_needed(question)
-    return _MONEY if needed is _AMOUNT else needed
+    if needed is None:
+        return ()
+    return (_MONEY, _AMOUNT) if needed is _AMOUNT else (needed,)
 
 
 def quotes_answer(question: str, quoted: list[str]) -> bool:
