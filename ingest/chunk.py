@@ -30,7 +30,7 @@ from opmodel.passage import Passage
 from ingest.catalog import DocumentInfo
 from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
-from ingest.text import ends_sentence, is_bullet
+from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
 FORMAT_VERSION = "5"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
@@ -49,7 +49,6 @@ _NOT_TERMS = _REMARKS | frozenset(
 )
 # "1. Introduction", "2.3 Funding arrangements": a section number, then a capitalised title.
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-Z][A-Za-z0-9’'-]*(?:\s|$)")  # "6. COVID-19 response"
-_NUMBERED_ITEM = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s+\S")
 _DATE_LINE = re.compile(r"^[\d\s/.,-]*(?:[A-Za-z]{3,9}\.?\s+)?[\d\s/.,-]*$")
 
 
@@ -177,7 +176,7 @@ def _is_heading(block: Block, following: Optional[Block], previous: Optional[Blo
     text = block.text
     if is_bullet(text) and not _NUMBERED.match(text):
         return False
-    if is_bullet(text) and any(b is not None and _NUMBERED_ITEM.match(b.text) for b in (previous, following)):
+    if is_bullet(text) and any(b is not None and is_numbered_item(b.text) for b in (previous, following)):
         return False  # an item of a numbered list, not a numbered section heading (a "•" list may end above one)
     return (
         following is not None

@@ -14,7 +14,9 @@ import re
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # A list item: a bullet glyph, a dash, or a short number/letter label, then a space.
-_BULLET = re.compile(r"^(?:[•◦▪▫●○■□‣⁃∙·►▸✓✔\-–—*+]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)])\s+\S")
+_LABEL = r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]"  # "1.", "(a)", "iv)": a numbered or lettered item
+_BULLET = re.compile(rf"^(?:[•◦▪▫●○■□‣⁃∙·►▸✓✔\-–—*+]|{_LABEL})\s+\S")
+_NUMBERED_ITEM = re.compile(rf"^{_LABEL}\s+\S")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
@@ -31,6 +33,11 @@ def normalise_document(text: str) -> str:
 
 def is_bullet(line: str) -> bool:
     return bool(_BULLET.match(line))
+
+
+def is_numbered_item(line: str) -> bool:
+    """A list item with a number or letter for its marker, not a glyph."""
+    return bool(_NUMBERED_ITEM.match(line))
 
 
 def bullet_marker_length(line: str) -> int:
