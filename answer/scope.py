@@ -74,15 +74,18 @@ class Verdict:
     unknown: tuple[str, ...]  # the question's words the domain does not know
 
 
+def _known_stem(stem: str, vocabulary) -> bool:
+    return stem in vocabulary or stem in LEXICON_WORDS
+
+
 def known_word(word: str, vocabulary) -> bool:
     """Does the corpus (its stems) or the NHS lexicon know this lower-case word?"""
-    stem = bm25.stem(word)
-    return stem in vocabulary or stem in LEXICON_WORDS
+    return _known_stem(bm25.stem(word), vocabulary)
 
 
 def unknown_words(question: str, vocabulary) -> tuple[str, ...]:
     words = dict.fromkeys(bm25.words(question))
-    return tuple(w for w in words if w not in vocabulary and w not in LEXICON_WORDS)
+    return tuple(w for w in words if not _known_stem(w, vocabulary))
 
 
 def unknown_names(question: str, vocabulary) -> tuple[str, ...]:

@@ -50,12 +50,15 @@ def one_edit(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :])
 
 
+def _may_be_typo(word: str, known: Callable[[str], bool], dictionary: frozenset[str]) -> bool:
+    """A lower-case word long enough to be a typo, that neither English nor the domain knows."""
+    return len(word) >= MIN_LENGTH and word not in dictionary and not known(word)
+
+
 def may_hold_typos(question: str, known: Callable[[str], bool]) -> bool:
     """Cheap check before a Speller is needed: a long word the domain and English do not know."""
     dictionary = english_words()
-    return any(
-        len(w) >= MIN_LENGTH and w not in dictionary and not known(w) for w in map(str.lower, _WORD.findall(question))
-    )
+    return any(_may_be_typo(w.lower(), known, dictionary) for w in _WORD.findall(question))
 
 
 class Speller:
@@ -86,7 +89,7 @@ class Speller:
         def replace(match: re.Match) -> str:
             typed = match.group(0)
             word = typed.lower()
-            if len(word) < MIN_LENGTH or word in self.counts or word in self.dictionary or known(word):
+            if word in self.counts or not _may_be_typo(word, known, self.dictionary):
                 return typed
             better = self.suggest(word)
             if better is None:
