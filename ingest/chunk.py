@@ -11,6 +11,9 @@
   passage text itself must stay one verbatim stretch of the document.
 * A paragraph is one passage when it fits; otherwise it is cut between sentences into
   near-equal parts of at most 1,200 characters (see ingest.split).
+* A table's rows stay with its first row, which names the columns, and with a sentence
+  introducing it ("...as follows:"), as a list stays with its introduction: a long table is
+  split between rows, and the later parts carry the column names in their section path.
 * A fragment (under FRAGMENT_CHARS and not a sentence of three words or more: "Stakeholders:",
   a dateline) joins the passage it leads into, since on its own it answers nothing.
 
@@ -32,7 +35,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "5"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "6"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -60,6 +63,7 @@ class _Unit:
     lead: list[Block] = field(default_factory=list)  # paragraphs, the last one introducing items
     items: list[Block] = field(default_factory=list)  # list items
     term: Optional[str] = None  # set for a definition
+    table: bool = False  # lead: a table's first row (its column names); items: the rows under it
 
     @property
     def blocks(self) -> list[Block]:
@@ -121,9 +125,15 @@ def _units(blocks: tuple[Block, ...]) -> list[_Unit]:
         after_heading = False
         section = [h for _, h in path]
         current = units[-1] if units else None
-        if is_bullet(block.text) and current is not None and current.section == section and current.items:
+        same = current is not None and current.section == section
+        if block.table_row and same and current.table:
             current.items.append(block)
-        elif is_bullet(block.text) and current is not None and current.section == section and _introduces(current, blocks, i):
+        elif block.table_row and same and _introduces(current, blocks, i) and current.text().endswith(":"):
+            current.lead.append(block)  # "Who funds what:" stays with the table it introduces
+            current.table = True
+        elif block.table_row:
+            units.append(_Unit(section, lead=[block], table=True))
+        elif is_bullet(block.text) and same and not current.table and (current.items or _introduces(current, blocks, i)):
             current.items.append(block)
         elif is_bullet(block.text):
             units.append(_Unit(section, items=[block]))

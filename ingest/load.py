@@ -8,7 +8,8 @@ joined back, so the chunker sees whole paragraphs whatever the file's line wrapp
   line was broken mid-sentence (it ends without punctuation and the next line starts in
   lower case, or the file is hard-wrapped and the line runs to the wrap width).
 * ``.md``: paragraphs are blank-line separated (CommonMark); ``#`` and underlined headings
-  become headings; list items start new blocks.
+  become headings; list items start new blocks; each row of a pipe table is a block, its
+  cells apart by " | " as a PDF table row's are.
 * ``.pdf``: see ingest.pdf.
 """
 
@@ -28,6 +29,8 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_UNDERLINE = re.compile(r"^(=+|-+)\s*$")
 _MD_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_MD_TABLE_ROW = re.compile(r"^\|(.*)\|$")  # "| Telephony | Practice |"
+_MD_TABLE_DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")  # "|---|:--:|"
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,11 @@ def markdown_blocks(text: str) -> list[Block]:
             # A setext heading: the paragraph line above is underlined with === or ---.
             blocks[-1] = Block(blocks[-1].text, heading_level=1 if line.startswith("=") else 2)
             open_paragraph = False
-        elif _MD_RULE.match(line):
+        elif _MD_RULE.match(line) or (_MD_TABLE_DELIMITER.match(line) and "|" in line):
+            open_paragraph = False
+        elif _MD_TABLE_ROW.match(line):
+            # The cells as written, outer pipes aside, so the row stays verbatim (an empty cell too).
+            blocks.append(Block(_MD_TABLE_ROW.match(line).group(1).strip(), table_row=True))
             open_paragraph = False
         elif open_paragraph and not is_bullet(line):
             blocks[-1] = Block(join_lines(blocks[-1].text, line))

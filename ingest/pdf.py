@@ -10,7 +10,8 @@ vertical gaps and the lines' indentation kept. From those lines:
   marker or the end of a short line ending a sentence says a new paragraph starts;
 * a paragraph cut by a page break continues on the next page (its page is where it starts);
 * list glyphs from symbol fonts (private-use code points) become "•";
-* a table of contents is dropped, and each table row (cells apart on the line) is a block.
+* a table of contents is dropped, and each table row is a block of its cells joined by " | "
+  a cell's wrapped lines rejoined (see ingest.pdftable).
 
 The chunker's verbatim rule then applies to this text: a passage from a PDF is found in the
 extracted, cleaned text, not necessarily in the raw bytes.
@@ -21,16 +22,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 from typing import Optional
 
 from opmodel.errors import DocumentError
 
+from ingest import pdftable
 from ingest.load import Block, join_lines
-from ingest.text import ends_clause, ends_sentence, is_bullet, normalise_space, starts_lowercase
+from ingest.text import TABLE_CELL_SEPARATOR, ends_clause, ends_sentence, is_bullet, normalise_space, starts_lowercase
 
-EDGE_LINES = 3
-SPACE_UNIT = 0.25  # vertical space is measured in quarters of the font height  # lines at the top and at the bottom of a page where headers and footers live
+EDGE_LINES = 3  # lines at the top and at the bottom of a page where headers and footers live
+SPACE_UNIT = 0.25  # vertical space is measured in quarters of the font height
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _SYMBOL_BULLET = re.compile("^(\\s*)[\x7f\x95\uf000-\uf0ff\u2022\u25cf\u25aa\u25a0\u2023\u2043\u2219]\\s+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
@@ -38,7 +41,6 @@ _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*\d{1,4}$", re.I)
 _CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$", re.I)
 MIN_CONTENTS_ENTRIES = 3
-_CELL_GAP = re.compile(r"\S {3,}(?=\S)")
 _POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 
 
@@ -217,6 +219,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     blocks: list[Block] = []
     previous: Optional[str] = None  # the raw line the last block ended with; None after a gap
     indent = 0  # indentation of the last block's first line
+    leading = _leading(pages)
     for page_number, lines in enumerate(pages, start=1):
         # A page break ends a paragraph only where a sentence ends: a full last line is no
         # evidence across pages, and a list's introduction often starts the next page. A
@@ -224,25 +227,33 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
         # still belongs to the paragraph before, whose last sentence ended the page.
         if blocks and ends_sentence(blocks[-1].text) and not (lines and _points_back(lines[0].raw)):
             previous = None
-        for i, line in enumerate(lines):
+        rows = {row.start: row for row in pdftable.find_rows([(line.raw, line.space) for line in lines], leading)}
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            if i in rows:
+                row = rows[i]
+                cells = (reduce(_join, (normalise_space(part) for part in cell)) for cell in row.cells)
+                blocks.append(Block(TABLE_CELL_SEPARATOR.join(cells), page=page_number, table_row=True))
+                previous, i = lines[row.end - 1].raw, row.end
+                continue
             text = normalise_space(line.raw)
             gap = i > 0 and gap_above(line)
             following = lines[i + 1].raw.strip() if i + 1 < len(lines) else ""
-            row = _is_table_row(line.raw)
             if (
                 blocks
                 and previous is not None
                 and not gap
-                and not row
                 and not blocks[-1].table_row
                 and not _introduces_list(blocks[-1].text, text, following, width)
                 and _continues(blocks[-1].text, previous, line.raw, indent, width)
             ):
                 blocks[-1] = Block(_join(blocks[-1].text, text), page=blocks[-1].page)
             else:
-                blocks.append(Block(text, page=page_number, table_row=row))
+                blocks.append(Block(text, page=page_number))
                 indent = _indent(line.raw)
             previous = line.raw
+            i += 1
     return blocks
 
 
@@ -259,12 +270,6 @@ def _continues(paragraph: str, previous: str, raw: str, indent: int, width: floa
     if is_bullet(paragraph) and _indent(raw) > indent:
         return True  # the wrapped tail of a list item
     return full or starts_lowercase(text)
-
-
-def _is_table_row(raw: str) -> bool:
-    """Three or more cells side by side: layout mode keeps the columns apart with wide gaps,
-    which running text, justified lines included, does not have (see the justified-page test)."""
-    return len(_CELL_GAP.findall(raw.strip())) >= 2
 
 
 def _points_back(line: str) -> bool:

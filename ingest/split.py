@@ -14,7 +14,7 @@ from typing import Optional
 
 from ingest.load import Block
 from ingest.sentences import sentence_spans
-from ingest.text import bullet_marker_length
+from ingest.text import TABLE_CELL_SEPARATOR, bullet_marker_length
 
 MAX_CHARS = 1200
 
@@ -124,9 +124,14 @@ def _intro_label(text: str, atoms: list[_Atom]) -> Optional[str]:
 
 
 def sentence_offsets(text: str) -> list[tuple[int, int]]:
+    """Each sentence's [start, end); a table row ("Telephony | Practice | Practice") is quoted whole,
+    since one cell means nothing without the others."""
     spans, offset = [], 0
     for line in text.split("\n"):
         marker = bullet_marker_length(line)
-        spans.extend(sentence_spans(line[marker:], offset + marker))
+        if TABLE_CELL_SEPARATOR in line and line.strip():
+            spans.append((offset + marker, offset + len(line.rstrip())))
+        else:
+            spans.extend(sentence_spans(line[marker:], offset + marker))
         offset += len(line) + 1
     return spans

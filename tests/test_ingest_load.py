@@ -209,7 +209,9 @@ def test_pdf_dotted_lines_in_body_text_are_kept(tmp_path):
 
 def test_pdf_table_rows_are_text_not_headings(tmp_path):
     """Short unpunctuated cells look like headings; nested, they would become every later
-    passage's section path ("Service > Clinical system ICB NHS England > ...")."""
+    passage's section path ("Service > Clinical system ICB NHS England > ..."). Here the rows are
+    single lines with no extra space between them; the "Registration Authority" heading below
+    the table, set apart by space, stays a heading."""
     from ingest.catalog import DocumentInfo
     from ingest.chunk import chunk_document
 
@@ -229,7 +231,7 @@ def test_pdf_table_rows_are_text_not_headings(tmp_path):
     c.save()
     doc = load_document(path, "table.pdf")
     assert [b.text for b in doc.blocks if b.table_row] == [
-        "Service Commissioner Funder", "Clinical system ICB NHS England", "Telephony Practice Practice"]
+        "Service | Commissioner | Funder", "Clinical system | ICB | NHS England", "Telephony | Practice | Practice"]
     info = DocumentInfo(source="table.pdf", title="t", status="current")
     sections = {p.section for p in chunk_document(doc, info)}
     assert sections == {"Funding", "Registration Authority"}
@@ -396,3 +398,4 @@ def test_markdown_headings_paragraphs_and_lists(tmp_path):
         ("Funding", 2),
         ("Paid yearly.", 0),
     ]
+

@@ -1,0 +1,144 @@
+"""Tables in real PDFs (typeset by reportlab's Table, read back by pypdf) and in markdown: each
+row comes out whole, its wrapped cells rejoined however they are aligned, a table stays with
+its column names, and answers quote rows.
+
+The real operating model sets out who provides and funds each service in tables, so a row
+read as interleaved fragments ("The digital application used by the ICB NHS England") would
+lose exactly the passages practice staff ask about.
+"""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+from ingest.catalog import DocumentInfo
+from ingest.chunk import chunk_document
+from ingest.load import load_document
+from ingest.pipeline import run_ingest
+from opmodel.embedding import default_embedder
+from opmodel.index import open_index
+from opmodel.settings import Settings
+
+ROWS = [
+    ["Requirement", "Description", "Commissioner", "Funding"],
+    ["Clinical system", "The digital application used by the practice to store and manage its electronic patient records.",
+     "ICB", "NHS England"],
+    ["Telephony", "Practice telephony, including cloud telephony and call recording.", "Practice", "Practice"],
+    ["Registration Authority", "Issuing smartcards to practice staff who need access to clinical systems.", "ICB", "ICB"],
+]
+EXPECTED_ROWS = [
+    "Requirement | Description | Commissioner | Funding",
+    "Clinical system | The digital application used by the practice to store and manage its electronic patient records. | ICB | NHS England",
+    "Telephony | Practice telephony, including cloud telephony and call recording. | Practice | Practice",
+    "Registration Authority | Issuing smartcards to practice staff who need access to clinical systems. | ICB | ICB",
+]
+BEFORE = "Who provides and funds each requirement is set out below."
+AFTER = "Practices are responsible for the business systems they choose to buy, such as websites."
+INFO = DocumentInfo(source="table.pdf", title="Operating model", status="current", published="2021-04")
+
+
+def typeset(path, rows=ROWS, style=(), heading_after=None, items_after=()):
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
+    body = ParagraphStyle("body", fontName="Vera", fontSize=9, leading=11)
+    cells = [[Paragraph(cell, body) for cell in row] for row in rows]
+    flow = [Paragraph(BEFORE, body), Table(cells, colWidths=[90, 200, 80, 80], style=list(style), repeatRows=1)]
+    if heading_after:
+        flow.append(Paragraph(heading_after, ParagraphStyle("h", parent=body, fontSize=12, leading=15, spaceBefore=8)))
+    flow += [Paragraph(item, ParagraphStyle("i", parent=body, leftIndent=12), bulletText="•") for item in items_after]
+    flow.append(Paragraph(AFTER, body))
+    SimpleDocTemplate(str(path), pagesize=A4).build(flow)
+    return path
+
+
+TOP = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+UNPADDED = TOP + [("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+
+
+@pytest.mark.parametrize("style", [TOP, [], UNPADDED], ids=["top-aligned", "bottom-aligned", "unpadded"])
+def test_each_row_is_one_block_with_its_wrapped_cells_rejoined(tmp_path, style):
+    doc = load_document(typeset(tmp_path / "table.pdf", style=style), "table.pdf")
+    assert [b.text for b in doc.blocks] == [BEFORE, *EXPECTED_ROWS, AFTER]
+    assert [b.table_row for b in doc.blocks] == [False, True, True, True, True, False]
+
+
+def test_a_heading_right_after_a_table_is_not_taken_for_a_row(tmp_path):
+    doc = load_document(typeset(tmp_path / "table.pdf", style=TOP, heading_after="Funding"), "table.pdf")
+    assert [b.text for b in doc.blocks] == [BEFORE, *EXPECTED_ROWS, "Funding", AFTER]
+    passages = chunk_document(doc, INFO)
+    assert passages[-1].section == "Funding" and passages[-1].text == AFTER
+
+
+def test_a_table_is_one_passage_and_each_row_is_quoted_whole(tmp_path):
+    passages = chunk_document(load_document(typeset(tmp_path / "table.pdf", style=TOP), "table.pdf"), INFO)
+    table = next(p for p in passages if p.text.startswith("Requirement"))
+    assert table.text == "\n".join(EXPECTED_ROWS)
+    assert table.sentence_texts() == EXPECTED_ROWS
+
+
+def test_a_list_right_after_a_table_is_not_taken_into_it(tmp_path):
+    items = ["the clinical system and its support", "the Registration Authority"]
+    doc = load_document(typeset(tmp_path / "table.pdf", style=TOP, items_after=items), "table.pdf")
+    texts = [p.text for p in chunk_document(doc, INFO)]
+    assert "\n".join(EXPECTED_ROWS) in texts
+    assert any(t.startswith("• the clinical system and its support\n• the Registration Authority") for t in texts)
+
+
+def test_a_long_table_is_split_between_rows_and_later_parts_name_the_columns(tmp_path):
+    rows = ROWS[:1] + [
+        [f"Service {n}", f"Service {n} is described here in a sentence long enough to wrap inside its cell.", "ICB", "ICB"]
+        for n in range(1, 31)
+    ]
+    doc = load_document(typeset(tmp_path / "long.pdf", rows=rows, style=TOP), "long.pdf")
+    passages = [p for p in chunk_document(doc, INFO) if "Service" in p.text]
+    assert len(passages) >= 3 and all(len(p.text) <= 1200 for p in passages)
+    assert passages[0].text.startswith("Requirement | Description | Commissioner | Funding\nService 1 |")
+    header = "Requirement | Description | Commissioner | Funding"
+    # The column names repeat at the top of each page (repeatRows): each page's rows stay under them.
+    assert all(p.text.startswith(header) or p.section.endswith(header) for p in passages)
+    rows_out = [line for p in passages for line in p.text.split("\n") if line != header]
+    assert rows_out == [
+        f"Service {n} | Service {n} is described here in a sentence long enough to wrap inside its cell. | ICB | ICB"
+        for n in range(1, 31)
+    ]
+
+
+def test_a_question_about_a_table_row_quotes_the_row(tmp_path):
+    from answer.engine import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    typeset(corpus / "table.pdf", style=TOP)
+    settings = Settings(index_dir=tmp_path / "index")
+    index = open_index(settings, default_embedder())
+    report = run_ingest(index, [], corpus)
+    assert report.failed == [] and report.documents == 1
+    answer = Assistant(index, settings).ask("Who funds practice telephony?")
+    assert not answer.abstained
+    assert f"“{EXPECTED_ROWS[2]}” [1]" in answer.text
+    assert answer.citations[0].passage.page == 1
+
+
+def test_markdown_pipe_table_rows_are_verbatim_blocks_with_their_introduction(tmp_path):
+    path = tmp_path / "funding.md"
+    path.write_text(
+        "# Funding\n\nWho provides and funds each of the services below is agreed every year as follows:\n\n"
+        "| Service | Commissioner | Funder |\n|---|:---:|---|\n| Clinical system | ICB | NHS England |\n"
+        "| Telephony  |  | Practice |\n\nAfter the table.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "funding.md")
+    assert [(b.text, b.table_row) for b in doc.blocks][2:] == [
+        ("Service | Commissioner | Funder", True), ("Clinical system | ICB | NHS England", True),
+        ("Telephony | | Practice", True), ("After the table.", False)]
+    passages = chunk_document(doc, DocumentInfo(source="funding.md", title="Funding", status="current"))
+    assert [p.text for p in passages] == [
+        "Who provides and funds each of the services below is agreed every year as follows:\n"
+        "Service | Commissioner | Funder\nClinical system | ICB | NHS England\nTelephony | | Practice",
+        "After the table.",
+    ]
+    assert passages[0].sentence_texts()[-1] == "Telephony | | Practice"
