@@ -9,6 +9,7 @@ vertical gaps and the lines' indentation kept. From those lines:
 * lines are joined into paragraphs: a line continues the one above unless a gap, a list
   marker or the end of a short line ending a sentence says a new paragraph starts;
 * a paragraph cut by a page break continues on the next page (its page is where it starts);
+* footnote markers set with text rise are dropped first (see ingest.pdfrise);
 * list glyphs from symbol fonts (private-use code points) become "•";
 * a table of contents is dropped, and each table row is a block of its cells joined by " | "
   a cell's wrapped lines rejoined (see ingest.pdftable).
@@ -29,6 +30,7 @@ from typing import Optional
 from opmodel.errors import DocumentError
 
 from ingest import pdftable
+from ingest.pdfrise import flatten_text_rise
 from ingest.load import Block, join_lines
 from ingest.text import TABLE_CELL_SEPARATOR, ends_clause, ends_sentence, is_bullet, normalise_space, starts_lowercase
 
@@ -94,6 +96,7 @@ def _page_lines(reader, source: str) -> list[list[_Line]]:
     """Each page's text lines with the vertical space above each."""
     pages = []
     for number, page in enumerate(reader.pages, start=1):
+        flatten_text_rise(page)
         try:
             # A small font-height weight makes pypdf emit one blank line per quarter font
             # height of vertical space, which is what tells paragraphs apart.

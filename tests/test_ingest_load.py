@@ -399,3 +399,21 @@ def test_markdown_headings_paragraphs_and_lists(tmp_path):
         ("Paid yearly.", 0),
     ]
 
+
+def test_pdf_footnote_markers_set_with_text_rise_leave_the_paragraph_whole(tmp_path):
+    """pypdf lays the words after a raised marker on a line of their own above the paragraph's;
+    the markers are dropped and longer raised text is kept on its line."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("b", fontName=_font(), fontSize=9, leading=12, spaceBefore=6)
+    marked = ("The ICB commissions GP IT services for practices in its area and funds the clinical system<super>12</super> "
+              "under the ICB-Practice Agreement<super>3</super>, which sets out what each party provides.")
+    raised = "Practices buy their own telephony<super>see annex</super> and websites."
+    SimpleDocTemplate(str(tmp_path / "notes.pdf"), pagesize=A4).build([Paragraph(marked, body), Paragraph(raised, body)])
+    doc = load_document(tmp_path / "notes.pdf", "notes.pdf")
+    assert [b.text for b in doc.blocks] == [
+        "The ICB commissions GP IT services for practices in its area and funds the clinical system under the "
+        "ICB-Practice Agreement, which sets out what each party provides.",
+        "Practices buy their own telephonysee annex and websites.",
+    ]
