@@ -8,7 +8,8 @@ vertical gaps and the lines' indentation kept. From those lines:
 * a word hyphenated at a line end is rejoined ("commis-" / "sioned" -> "commissioned");
 * lines are joined into paragraphs: a line continues the one above unless a gap, a list
   marker or the end of a short line ending a sentence says a new paragraph starts;
-* a paragraph cut by a page break continues on the next page (its page is where it starts);
+* a paragraph cut by a page break continues on the next page (its page is where it starts),
+  past the footnotes at the bottom of the page, which follow it;
 * footnote markers set with text rise are dropped first (see ingest.pdfrise);
 * list glyphs from symbol fonts (private-use code points) become "•";
 * a table of contents is dropped, and each table row is a block of its cells joined by " | "
@@ -43,6 +44,8 @@ _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*\d{1,4}$", re.I)
 _CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$", re.I)
 MIN_CONTENTS_ENTRIES = 3
+_FOOTNOTE = re.compile(r"^(?:\d{1,3}|[*†‡§])\s+\S")
+_NOTE_TEXT = re.compile(r"https?://|www\.|[.!?)]$")
 _POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 
 
@@ -223,13 +226,16 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     previous: Optional[str] = None  # the raw line the last block ended with; None after a gap
     indent = 0  # indentation of the last block's first line
     leading = _leading(pages)
-    for page_number, lines in enumerate(pages, start=1):
+    notes: list[Block] = []  # the last page's footnotes, placed after the paragraph it carries on to the next
+    for page_number, page_lines in enumerate(pages, start=1):
         # A page break ends a paragraph only where a sentence ends: a full last line is no
         # evidence across pages, and a list's introduction often starts the next page. A
         # sentence opening with a word that points back ("These are described later...")
         # still belongs to the paragraph before, whose last sentence ended the page.
-        if blocks and ends_sentence(blocks[-1].text) and not (lines and _points_back(lines[0].raw)):
+        if blocks and ends_sentence(blocks[-1].text) and not (page_lines and _points_back(page_lines[0].raw)):
             previous = None
+        body = _footnotes_start(page_lines, gap_above)
+        lines = page_lines[:body]
         rows = {row.start: row for row in pdftable.find_rows([(line.raw, line.space) for line in lines], leading)}
         i = 0
         while i < len(lines):
@@ -237,6 +243,8 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
             if i in rows:
                 row = rows[i]
                 cells = (reduce(_join, (normalise_space(part) for part in cell)) for cell in row.cells)
+                blocks.extend(notes)
+                notes = []
                 blocks.append(Block(TABLE_CELL_SEPARATOR.join(cells), page=page_number, table_row=True))
                 previous, i = lines[row.end - 1].raw, row.end
                 continue
@@ -253,11 +261,37 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
             ):
                 blocks[-1] = Block(_join(blocks[-1].text, text), page=blocks[-1].page)
             else:
+                blocks.extend(notes)
+                notes = []
                 blocks.append(Block(text, page=page_number))
                 indent = _indent(line.raw)
             previous = line.raw
             i += 1
+        blocks.extend(notes)
+        notes = []
+        for line in page_lines[body:]:
+            text = normalise_space(line.raw)
+            if _FOOTNOTE.match(text) or not notes:
+                notes.append(Block(text, page=page_number))
+            else:
+                notes[-1] = Block(_join(notes[-1].text, text), page=page_number)
+    blocks.extend(notes)
     return blocks
+
+
+def _footnotes_start(lines: list[_Line], gap_above) -> int:
+    """Where a page's footnotes start (``len(lines)`` when it has none): the groups of lines
+    below the body, each set apart by space and opening with its number ("3 See
+    https://..."), and reading as notes (a sentence or a link), not as a "2 Purpose" heading."""
+    start, end = len(lines), len(lines)
+    for i in range(len(lines) - 1, 0, -1):
+        if not gap_above(lines[i]):
+            continue
+        note = " ".join(normalise_space(line.raw) for line in lines[i:end])
+        if not (_FOOTNOTE.match(note) and _NOTE_TEXT.search(note)):
+            break
+        start = end = i
+    return start
 
 
 def _continues(paragraph: str, previous: str, raw: str, indent: int, width: float) -> bool:

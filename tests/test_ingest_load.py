@@ -417,3 +417,38 @@ def test_pdf_footnote_markers_set_with_text_rise_leave_the_paragraph_whole(tmp_p
         "ICB-Practice Agreement, which sets out what each party provides.",
         "Practices buy their own telephonysee annex and websites.",
     ]
+
+
+def test_pdf_paragraph_carries_on_past_the_footnotes_at_the_bottom_of_its_page(tmp_path):
+    font, path = _font(), tmp_path / "notes.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    pages = [
+        (["Funding", "", "The ICB funds the clinical system and its support for every practice in its",
+          "area, and the practice funds its own telephony and the business systems that it"],
+         ["1 See https://www.england.nhs.uk/gp-it/ for the ICB-Practice Agreement.", "2 Published annually."]),
+        (["chooses to buy, such as websites.", "", "Smartcards are issued by the Registration Authority."],
+         ["3 The Registration Authority is run by the ICB."]),
+    ]
+    for number, (body, notes) in enumerate(pages, start=1):
+        y = HEIGHT - 100
+        c.setFont(font, 11)
+        for line in body:
+            if line:
+                c.drawString(72, y, line)
+            y -= 15
+        c.setFont(font, 7)
+        for k, note in enumerate(notes):
+            c.drawString(72, 80 - 9 * k, note)
+        c.drawRightString(WIDTH - 72, 30, f"Page {number}")
+        c.showPage()
+    c.save()
+    doc = load_document(path, "notes.pdf")
+    assert [(b.text, b.page) for b in doc.blocks] == [
+        ("Funding", 1),
+        ("The ICB funds the clinical system and its support for every practice in its area, and the practice "
+         "funds its own telephony and the business systems that it chooses to buy, such as websites.", 1),
+        ("1 See https://www.england.nhs.uk/gp-it/ for the ICB-Practice Agreement.", 1),
+        ("2 Published annually.", 1),
+        ("Smartcards are issued by the Registration Authority.", 2),
+        ("3 The Registration Authority is run by the ICB.", 2),
+    ]
