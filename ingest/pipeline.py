@@ -25,6 +25,7 @@ from opmodel.passage import Passage, content_hash
 
 from ingest.catalog import METADATA_FILE, Catalog, DocumentInfo, load_catalog
 from ingest.chunk import FORMAT_VERSION, chunk_document
+from ingest.dating import published_from_text
 from ingest.load import SUPPORTED_SUFFIXES, load_document
 
 log = logging.getLogger(__name__)
@@ -84,10 +85,14 @@ def run_ingest(
                 continue
             document = load_document(path, source)
             if not info.described:
-                if document.title:
-                    info = dataclasses.replace(info, title=document.title)  # better than the file name
+                # Better than the file name and "undated": what the document says of itself.
+                info = dataclasses.replace(
+                    info, title=document.title or info.title,
+                    published=published_from_text(block.text for block in document.blocks),
+                )
+                dated = f"dated {info.published} from its text" if info.published else "undated"
                 report.warn(
-                    f"{source}: no entry in {corpus_dir / METADATA_FILE}; indexed as {info.title!r}, "
+                    f"{source}: no entry in {corpus_dir / METADATA_FILE}; indexed as {info.title!r}, {dated}, "
                     f"status {info.status}. Add an entry so answers cite its real title, date and status."
                 )
             fresh[source] = chunk_document(document, info, fingerprint)

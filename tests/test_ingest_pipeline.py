@@ -208,6 +208,21 @@ def test_a_document_without_metadata_is_titled_as_it_titles_itself(index, corpus
     assert "lmc.md" in again.skipped and any("lmc.md: still no entry" in w for w in again.warnings)
 
 
+def test_a_document_without_metadata_is_dated_by_its_own_title_page(index, corpus):
+    """A labelled date or a dateline counts; a date inside a sentence is about something else."""
+    (corpus / "model.md").write_text(
+        "# GP IT operating model\n\nPublished: 3 April 2014\n\n"
+        "It builds on the model first published in December 2012.\n"
+    )
+    (corpus / "news.txt").write_text("GPSoC delivery goes local\n- 11 December 2006\nPCTs will draw up plans.\n")
+    (corpus / "plan.txt").write_text("The plan runs from April 2021 to March 2023 for every practice.\n")
+    report = run_ingest(index, [corpus], corpus)
+    dates = {p.source: p.published for p in index.passages()}
+    assert (dates["model.md"], dates["news.txt"], dates["plan.txt"]) == ("2014-04-03", "2006-12-11", None)
+    assert any("model.md" in w and "dated 2014-04-03 from its text" in w for w in report.warnings)
+    assert any("plan.txt" in w and "undated" in w for w in report.warnings)
+
+
 def test_a_bad_metadata_entry_fails_only_its_document(index, corpus):
     (corpus / "metadata.yaml").write_text(METADATA.replace("status: superseded", "status: outdated"))
     report = run_ingest(index, [corpus], corpus)
