@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from answer import bm25
 from answer.query import Concept
 from answer.scope import MONTHS
+from opmodel.passage import TABLE_CELL_SEPARATOR
 
 SENTENCE_K1, SENTENCE_B, SENTENCE_AVG = 1.2, 0.5, 25.0
 BULLETS = ("•", "–", "-", "*", "·")
@@ -91,7 +92,12 @@ def is_bullet(text: str, span: tuple[int, int]) -> bool:
 
 def _introduction(text: str, spans: list[tuple[int, int]], i: int) -> int | None:
     """The sentence introducing list item i, if i is one: the sentence just before the list,
-    whether or not it ends in a colon ("There are basically three tiers of service,")."""
+    whether or not it ends in a colon ("There are basically three tiers of service,"). A table
+    row's introduction is the row naming the columns, the passage's first."""
+    if TABLE_CELL_SEPARATOR in text[spans[i][0] : spans[i][1]]:
+        first_row = next(j for j, (a, b) in enumerate(spans) if TABLE_CELL_SEPARATOR in text[a:b])
+        if first_row < i:
+            return first_row
     bulleted = is_bullet(text, spans[i])
     for j in range(i - 1, -1, -1):
         if text[spans[j][0] : spans[j][1]].rstrip().endswith(":"):

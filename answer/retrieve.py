@@ -28,7 +28,7 @@ from answer.query import Query
 from answer.spelling import Speller
 from opmodel.errors import IndexCorruptError
 from opmodel.index import Index, Snapshot
-from opmodel.passage import Passage
+from opmodel.passage import TABLE_CELL_SEPARATOR, Passage
 
 CANDIDATES = 50  # taken from each side before fusion
 DENSE_WEIGHT = 0.85  # cosine's weight next to the lexical score, scaled to 1 for the query's best passage
@@ -80,9 +80,14 @@ class Corpus:
         leaves = [(p.section or "").split(" > ")[-1] for p in passages]
         owner, sentences = [], []
         for row, (p, leaf) in enumerate(zip(passages, leaves)):
+            columns = p.column_names if TABLE_CELL_SEPARATOR in p.text else None
             for sentence in p.sentence_texts():
                 owner.append(row)
-                sentences.append(bm25.tokens(f"{leaf} {sentence}") + bm25.definition_tokens(sentence))
+                # A table row is also what its columns name: "... | Practice | Practice" says who
+                # funds only through the "Funded by" above it.
+                row_of_table = columns and TABLE_CELL_SEPARATOR in sentence and columns not in (leaf, sentence)
+                about = f"{leaf} {columns}" if row_of_table else leaf
+                sentences.append(bm25.tokens(f"{about} {sentence}") + bm25.definition_tokens(sentence))
         whole = bm25.BM25(
             [bm25.tokens(f"{leaf} {p.text}") + bm25.definition_tokens(p.text) for p, leaf in zip(passages, leaves)],
             k1=BM25_K1, b=BM25_B,

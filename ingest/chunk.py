@@ -11,9 +11,9 @@
   passage text itself must stay one verbatim stretch of the document.
 * A paragraph is one passage when it fits; otherwise it is cut between sentences into
   near-equal parts of at most 1,200 characters (see ingest.split).
-* A table's rows stay with its first row, which names the columns, and with a sentence
-  introducing it ("...as follows:"), as a list stays with its introduction: a long table is
-  split between rows, and the later parts carry the column names in their section path.
+* A table is a passage per row: the first with the row naming the columns above it (and a
+  sentence introducing the table, "...as follows:"), the others with the column names in
+  their section path, so each row is found and quoted as what its columns say it is.
 * A fragment (under FRAGMENT_CHARS and not a sentence of three words or more: "Stakeholders:",
   a dateline) joins the passage it leads into, since on its own it answers nothing.
 
@@ -35,7 +35,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "6"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "7"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -83,7 +83,7 @@ def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -
     passages: list[Passage] = []
     for unit in units:
         base = unit.section + ([unit.term] if unit.term else [])
-        for text, page, section in split_unit(unit.blocks, len(unit.lead), base):
+        for text, page, section in _table_parts(unit, base) if unit.table else split_unit(unit.blocks, len(unit.lead), base):
             passages.append(
                 Passage(
                     source=document.source,
@@ -100,6 +100,17 @@ def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -
                 )
             )
     return passages
+
+
+def _table_parts(unit: _Unit, base: list[str]):
+    """One passage per row, so a question about one service meets that row and not a whole
+    table of others. The first row comes with the column names (and any introduction) above
+    it; the later ones name the columns in their section path."""
+    columns = unit.lead[-1].text
+    groups = [(unit.lead + unit.items[:1], len(unit.lead), base)]
+    groups += [([row], 0, base + [columns]) for row in unit.items[1:]]
+    for blocks, lead, section in groups:
+        yield from split_unit(blocks, lead, section)
 
 
 # -- recognising structure ---------------------------------------------------------------

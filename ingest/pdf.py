@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Optional
 
 from opmodel.errors import DocumentError
+from opmodel.passage import TABLE_CELL_SEPARATOR
 
 from ingest import pdftable
 from ingest.pdfrise import flatten_text_rise
 from ingest.load import Block, join_lines
-from ingest.text import TABLE_CELL_SEPARATOR, ends_clause, ends_sentence, is_bullet, normalise_space, starts_lowercase
+from ingest.text import ends_clause, ends_sentence, is_bullet, normalise_space, starts_lowercase
 
 EDGE_LINES = 3  # lines at the top and at the bottom of a page where headers and footers live
 SPACE_UNIT = 0.25  # vertical space is measured in quarters of the font height

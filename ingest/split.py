@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from opmodel.passage import TABLE_CELL_SEPARATOR
+
 from ingest.load import Block
 from ingest.sentences import sentence_spans
-from ingest.text import TABLE_CELL_SEPARATOR, bullet_marker_length
+from ingest.text import bullet_marker_length
 
 MAX_CHARS = 1200
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-TABLE_CELL_SEPARATOR = " | "  # between the cells of a table row, as the PDF loader writes it
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # A list item: a bullet glyph, a dash, or a short number/letter label, then a space.

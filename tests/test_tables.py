@@ -73,22 +73,25 @@ def test_a_heading_right_after_a_table_is_not_taken_for_a_row(tmp_path):
     assert passages[-1].section == "Funding" and passages[-1].text == AFTER
 
 
-def test_a_table_is_one_passage_and_each_row_is_quoted_whole(tmp_path):
+def test_each_row_is_a_passage_under_its_column_names_and_is_quoted_whole(tmp_path):
     passages = chunk_document(load_document(typeset(tmp_path / "table.pdf", style=TOP), "table.pdf"), INFO)
-    table = next(p for p in passages if p.text.startswith("Requirement"))
-    assert table.text == "\n".join(EXPECTED_ROWS)
-    assert table.sentence_texts() == EXPECTED_ROWS
+    rows = [p for p in passages if " | " in p.text]
+    assert [p.text for p in rows] == ["\n".join(EXPECTED_ROWS[:2]), *EXPECTED_ROWS[2:]]
+    assert [p.section for p in rows] == [None, EXPECTED_ROWS[0], EXPECTED_ROWS[0]]
+    assert all(p.column_names == EXPECTED_ROWS[0] for p in rows)
+    assert rows[0].sentence_texts() == EXPECTED_ROWS[:2] and rows[1].sentence_texts() == [EXPECTED_ROWS[2]]
+    assert rows[1].embedding_text().startswith(f"{EXPECTED_ROWS[0]}: Telephony |")
 
 
 def test_a_list_right_after_a_table_is_not_taken_into_it(tmp_path):
     items = ["the clinical system and its support", "the Registration Authority"]
     doc = load_document(typeset(tmp_path / "table.pdf", style=TOP, items_after=items), "table.pdf")
     texts = [p.text for p in chunk_document(doc, INFO)]
-    assert "\n".join(EXPECTED_ROWS) in texts
+    assert EXPECTED_ROWS[-1] in texts
     assert any(t.startswith("• the clinical system and its support\n• the Registration Authority") for t in texts)
 
 
-def test_a_long_table_is_split_between_rows_and_later_parts_name_the_columns(tmp_path):
+def test_a_long_table_over_pages_keeps_every_row_whole_under_its_column_names(tmp_path):
     rows = ROWS[:1] + [
         [f"Service {n}", f"Service {n} is described here in a sentence long enough to wrap inside its cell.", "ICB", "ICB"]
         for n in range(1, 31)
@@ -99,7 +102,8 @@ def test_a_long_table_is_split_between_rows_and_later_parts_name_the_columns(tmp
     assert passages[0].text.startswith("Requirement | Description | Commissioner | Funding\nService 1 |")
     header = "Requirement | Description | Commissioner | Funding"
     # The column names repeat at the top of each page (repeatRows): each page's rows stay under them.
-    assert all(p.text.startswith(header) or p.section.endswith(header) for p in passages)
+    assert all(p.text.startswith(header) or p.section == header for p in passages)
+    assert len({p.page for p in passages}) >= 2
     rows_out = [line for p in passages for line in p.text.split("\n") if line != header]
     assert rows_out == [
         f"Service {n} | Service {n} is described here in a sentence long enough to wrap inside its cell. | ICB | ICB"
@@ -117,10 +121,15 @@ def test_a_question_about_a_table_row_quotes_the_row(tmp_path):
     index = open_index(settings, default_embedder())
     report = run_ingest(index, [], corpus)
     assert report.failed == [] and report.documents == 1
-    answer = Assistant(index, settings).ask("Who funds practice telephony?")
+    assistant = Assistant(index, settings)
+    answer = assistant.ask("Who funds practice telephony?")
     assert not answer.abstained
     assert f"“{EXPECTED_ROWS[2]}” [1]" in answer.text
     assert answer.citations[0].passage.page == 1
+    assert answer.citations[0].passage.section == EXPECTED_ROWS[0]  # shown with the citation: what each cell is
+    # A row quoted from the passage that holds the column names is quoted under them.
+    answer = assistant.ask("Who funds the clinical system?")
+    assert answer.text.startswith(f"“{EXPECTED_ROWS[0]}\n{EXPECTED_ROWS[1]}” [1]")
 
 
 def test_markdown_pipe_table_rows_are_verbatim_blocks_with_their_introduction(tmp_path):
@@ -136,9 +145,10 @@ def test_markdown_pipe_table_rows_are_verbatim_blocks_with_their_introduction(tm
         ("Service | Commissioner | Funder", True), ("Clinical system | ICB | NHS England", True),
         ("Telephony | | Practice", True), ("After the table.", False)]
     passages = chunk_document(doc, DocumentInfo(source="funding.md", title="Funding", status="current"))
-    assert [p.text for p in passages] == [
-        "Who provides and funds each of the services below is agreed every year as follows:\n"
-        "Service | Commissioner | Funder\nClinical system | ICB | NHS England\nTelephony | | Practice",
-        "After the table.",
+    assert [(p.section, p.text) for p in passages] == [
+        ("Funding", "Who provides and funds each of the services below is agreed every year as follows:\n"
+                    "Service | Commissioner | Funder\nClinical system | ICB | NHS England"),
+        ("Funding > Service | Commissioner | Funder", "Telephony | | Practice"),
+        ("Funding", "After the table."),
     ]
-    assert passages[0].sentence_texts()[-1] == "Telephony | | Practice"
+    assert passages[0].sentence_texts()[-1] == "Clinical system | ICB | NHS England"
