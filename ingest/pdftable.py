@@ -9,7 +9,8 @@ spreads over several lines, interleaved with the lines of its neighbours:
 
 Read as paragraphs, those lines give fragments that belong to no cell. Here:
 
-* a table starts at a line of three or more cells, and that line's cells give the columns;
+* a table starts at a line of three or more cells, and that line's cells give the columns (a
+  table of two columns needs two such lines and short left cells that are not list numbers);
 * it goes on while lines fit those columns: each piece of text starts inside a column and
   ends before the next one starts (running text below the table crosses them);
 * rows are told apart by vertical space: cell padding puts more space between rows than
@@ -25,7 +26,13 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-MIN_CELLS = 3  # two pieces on a line are as often a label and its value as a table
+MIN_CELLS = 3  # pieces on one line that start a table
+# Two pieces on a line are as often a label and its value, a numbered item ("1.    Scope") or a
+# page set in two columns of text: a two-column table needs several such lines, and a left
+# column of short cells that are not list numbers.
+MIN_TWO_CELL_LINES = 2
+TEXT_COLUMN_CHARS = 30  # median left cell at least this long: columns of running text
+_LIST_LABEL = re.compile(r"^(?:[•◦▪●○■‣⁃∙·►▸✓✔\-–—*+]|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]?)$")
 SLACK = 2  # characters: layout mode rounds positions to whole characters
 ROW_SPACE = 2  # SPACE_UNITs beyond a cell's line spacing that separate two rows
 _PIECE = re.compile(r"\S+(?: {1,2}\S+)*")  # text runs apart from the next by 3+ spaces
@@ -43,10 +50,6 @@ def pieces(raw: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _PIECE.finditer(raw)]
 
 
-def is_row_line(raw: str) -> bool:
-    return len(pieces(raw)) >= MIN_CELLS
-
-
 def find_rows(lines: Sequence[tuple[str, int]], leading: int) -> list[Row]:
     """The table rows among a page's (layout line, space above it) pairs, in page order;
     ``leading`` is the space between the lines of a paragraph."""
@@ -54,17 +57,27 @@ def find_rows(lines: Sequence[tuple[str, int]], leading: int) -> list[Row]:
     rows: list[Row] = []
     i = 0
     while i < len(lines):
-        if len(laid[i]) < MIN_CELLS:
+        if len(laid[i]) < 2:
             i += 1
             continue
         columns = [start for start, _ in laid[i]]
         end = i + 1
         while end < len(lines) and _columns_of(laid[end], columns) is not None:
             end += 1
+        if len(columns) < MIN_CELLS and not _two_column_table(laid[i:end]):
+            i += 1
+            continue
         found = _rows(lines, laid, columns, i, end, leading)
         rows.extend(found)
         i = found[-1].end
     return rows
+
+
+def _two_column_table(laid: list[list[tuple[int, str]]]) -> bool:
+    left = [line[0][1] for line in laid if len(line) == 2]
+    if len(left) < MIN_TWO_CELL_LINES or any(_LIST_LABEL.match(cell) for cell in left):
+        return False
+    return sorted(map(len, left))[len(left) // 2] < TEXT_COLUMN_CHARS
 
 
 def _columns_of(line: list[tuple[int, str]], columns: list[int]):
@@ -91,7 +104,7 @@ def _rows(lines, laid, columns: list[int], first: int, end: int, leading: int) -
     while end - 1 > first and spaced(end - 1) and len(laid[end - 1]) == 1 and laid[end - 1][0][0] <= columns[0] + SLACK:
         end -= 1
     padded = any(spaced(j) for j in range(first + 1, end))
-    starts = [j for j in range(first + 1, end) if (spaced(j) if padded else len(laid[j]) >= MIN_CELLS)]
+    starts = [j for j in range(first + 1, end) if (spaced(j) if padded else len(laid[j]) >= min(MIN_CELLS, len(columns)))]
     return [Row(a, b, _cells(laid, columns, a, b)) for a, b in zip([first] + starts, starts + [end])]
 
 

@@ -42,11 +42,11 @@ AFTER = "Practices are responsible for the business systems they choose to buy, 
 INFO = DocumentInfo(source="table.pdf", title="Operating model", status="current", published="2021-04")
 
 
-def typeset(path, rows=ROWS, style=(), heading_after=None, items_after=()):
+def typeset(path, rows=ROWS, style=(), heading_after=None, items_after=(), widths=(90, 200, 80, 80)):
     pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
     body = ParagraphStyle("body", fontName="Vera", fontSize=9, leading=11)
     cells = [[Paragraph(cell, body) for cell in row] for row in rows]
-    flow = [Paragraph(BEFORE, body), Table(cells, colWidths=[90, 200, 80, 80], style=list(style), repeatRows=1)]
+    flow = [Paragraph(BEFORE, body), Table(cells, colWidths=list(widths), style=list(style), repeatRows=1)]
     if heading_after:
         flow.append(Paragraph(heading_after, ParagraphStyle("h", parent=body, fontSize=12, leading=15, spaceBefore=8)))
     flow += [Paragraph(item, ParagraphStyle("i", parent=body, leftIndent=12), bulletText="•") for item in items_after]
@@ -64,6 +64,37 @@ def test_each_row_is_one_block_with_its_wrapped_cells_rejoined(tmp_path, style):
     doc = load_document(typeset(tmp_path / "table.pdf", style=style), "table.pdf")
     assert [b.text for b in doc.blocks] == [BEFORE, *EXPECTED_ROWS, AFTER]
     assert [b.table_row for b in doc.blocks] == [False, True, True, True, True, False]
+
+
+def test_a_two_column_table_of_terms_is_read_as_rows(tmp_path):
+    terms = [["Term", "Definition"], ROWS[1][:2], ["Practice", "Any GP Contract holder eligible to receive GP IT services."]]
+    path = typeset(tmp_path / "terms.pdf", rows=terms, style=TOP, widths=[110, 250])
+    blocks = load_document(path, "terms.pdf").blocks
+    assert [b.text for b in blocks if b.table_row] == [
+        "Term | Definition",
+        "Clinical system | The digital application used by the practice to store and manage its electronic patient records.",
+        "Practice | Any GP Contract holder eligible to receive GP IT services.",
+    ]
+
+
+def test_numbered_items_and_label_value_lines_are_not_two_column_tables(tmp_path):
+    """"1." and its text, or "Published" and a date, sit apart like two cells; they stay text."""
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
+    path = tmp_path / "items.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Vera", 11)
+    lines = [("1.", "The ICB commissions the clinical system."), ("2.", "The practice funds its telephony."), ("", ""),
+             ("Published", "3 April 2014"), ("", ""), ("The Registration Authority issues smartcards.", "")]
+    for n, (left, right) in enumerate(lines):
+        c.drawString(72, 700 - 15 * n, left)
+        c.drawString(110 if left in ("1.", "2.") else 200, 700 - 15 * n, right)
+    c.showPage()
+    c.save()
+    blocks = load_document(path, "items.pdf").blocks
+    assert not any(b.table_row for b in blocks)
+    assert [b.text for b in blocks][:2] == ["1. The ICB commissions the clinical system.", "2. The practice funds its telephony."]
 
 
 def test_a_heading_right_after_a_table_is_not_taken_for_a_row(tmp_path):
