@@ -11,7 +11,8 @@ vertical gaps and the lines' indentation kept. From those lines:
 * a paragraph cut by a page break continues on the next page (its page is where it starts),
   past the footnotes at the bottom of the page, which follow it;
 * footnote markers set with text rise are dropped first (see ingest.pdfrise);
-* list glyphs from symbol fonts (private-use code points) become "•";
+* list glyphs from symbol fonts (private-use code points) become "•", and ligatures ("ﬁ")
+  their letters;
 * a table of contents is dropped, and each table row is a block of its cells joined by " | "
   a cell's wrapped lines rejoined (see ingest.pdftable).
 
@@ -40,6 +41,9 @@ EDGE_LINES = 3  # lines at the top and at the bottom of a page where headers and
 SPACE_UNIT = 0.25  # vertical space is measured in quarters of the font height
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _SYMBOL_BULLET = re.compile("^(\\s*)[\x7f\x95\uf000-\uf0ff\u2022\u25cf\u25aa\u25a0\u2023\u2043\u2219]\\s+")
+# Typeset text keeps its ligature glyphs ("ﬁnance"); spelled out, the words match the question's.
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 # A table of contents entry: leader dots (or an ellipsis run) and then a page number.
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*\d{1,4}$", re.I)
@@ -110,7 +114,7 @@ def _page_lines(reader, source: str) -> list[list[_Line]]:
         lines, space = [], 0
         for line in text.splitlines():
             if line.strip():
-                lines.append(_Line(_SYMBOL_BULLET.sub(r"\1• ", line.rstrip()), space + 1))
+                lines.append(_Line(_SYMBOL_BULLET.sub(r"\1• ", line.rstrip().translate(_LIGATURES)), space + 1))
                 space = 0
             else:
                 space += 1

@@ -452,3 +452,13 @@ def test_pdf_paragraph_carries_on_past_the_footnotes_at_the_bottom_of_its_page(t
         ("Smartcards are issued by the Registration Authority.", 2),
         ("3 The Registration Authority is run by the ICB.", 2),
     ]
+
+
+def test_pdf_ligatures_are_spelled_out(tmp_path):
+    """"ﬁnances" would be the word "nances" to the search: typeset text keeps ligature glyphs."""
+    c = canvas.Canvas(str(tmp_path / "lig.pdf"), pagesize=A4)
+    c.setFont(_font(), 11)
+    c.drawString(72, 700, "The ICB \ufb01nances \ufb02exible working.")  # Vera has the fi and fl ligatures
+    c.showPage()
+    c.save()
+    assert load_document(tmp_path / "lig.pdf", "lig.pdf").text() == "The ICB finances flexible working."
