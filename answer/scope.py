@@ -43,14 +43,18 @@ MIN_WORDS_FOR_SHARE = 3  # ...in a question of at least this many content words
 
 ASKS_FOR_A_FIGURE = re.compile(
     r"\bhow (much|many|long|often|fast|quickly)\b|\bwhen (is|are|was|were|will|must|should|do|does|did)\b"
-    r"|\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:\w+ )?(year|date|time|cost|price|budget|amount|speed|"
-    r"deadline|percentage|number|figure)s?\b",
+    # "What is the GP IT budget for ...", "... the service desk phone number?": the figure word heads
+    # the phrase asked about (not "what is the budget responsibility of ...").
+    r"|\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,6}(year|date|time|cost|price|budget|amount|speed|"
+    r"deadline|percentage|number|figure|rate|fee|charge|salary)s?\b"
+    r"(?=\s*(?:[?.!,;]|$|\b(?:for|of|in|to|that|which|when|on|at|per|this|next|each|is|are|was|were|do|does|did|will"
+    r"|would|should|must|can|could|has|have|had|may|might)\b))",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 ASKS_FOR_A_COUNT = re.compile(r"\bhow many\b", re.I)
 # "How much is the annual fee?" quoting "the annual IG Toolkit" has a frequency, not an amount.
-ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|charge)s?\b", re.I)
+ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|charge|rate|salary|salaries)s?\b", re.I)
 _AMOUNT = re.compile(r"\d|£|\b(million|billion)\b", re.I)
 _MONEY = re.compile(r"[£$€]|\b(million|billion|pounds?|per cent|percent)\b|\d\s*%", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)

@@ -199,6 +199,12 @@ def test_an_idiom_the_corpus_never_uses_does_not_make_a_close_question_off_topic
     ("When will the next edition be published?", "The edition was published on 3 April 2014.", False),
     ("When will the next edition be published?", "A new edition is expected in 2025.", True),
     ("When will the services be offered?", "Services offered by PCNs from October 2022.", True),
+    # The figure word may follow a few words of what it is the figure of, but must head the phrase.
+    ("What is the NHS Digital service desk phone number?", "It mandates a number of digital requirements.", False),
+    ("What is a Primary Care Network DES payment rate?", "The DES is paid to PCNs.", False),
+    ("What is the GP IT budget for our ICB this year?", "The ICB holds the GP IT budget.", False),
+    ("From what date did the page say GDPR would apply?", "GDPR applies from 25th May 2018.", True),
+    ("What is the budget responsibility of the ICB?", "The ICB is responsible for the budget.", True),
 ])
 def test_a_figure_question_needs_its_kind_of_figure_in_the_lead_quote(question, lead, answers):
     from answer.scope import quotes_answer
