@@ -3,6 +3,7 @@
 pypdf's layout mode gives lines in reading position, with blank lines where the page has
 vertical gaps and the lines' indentation kept. From those lines:
 
+* a page set in two columns of text is read column by column (see ingest.pdfcolumns);
 * running headers and footers (lines at the top or bottom of most pages, compared with their
   digits blanked so "Page 3 of 40" matches "Page 4 of 40") and bare page numbers are dropped;
 * a word hyphenated at a line end is rejoined ("commis-" / "sioned" -> "commissioned");
@@ -33,6 +34,7 @@ from opmodel.errors import DocumentError
 from opmodel.passage import TABLE_CELL_SEPARATOR
 
 from ingest import pdftable
+from ingest.pdfcolumns import read_columns
 from ingest.pdfrise import flatten_text_rise
 from ingest.load import Block, join_lines
 from ingest.text import ends_clause, ends_sentence, is_bullet, normalise_space, starts_lowercase
@@ -57,7 +59,15 @@ _POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 def read_pdf(path: Path, source: str) -> tuple[list[Block], Optional[str]]:
     """The PDF's paragraphs, and the title its metadata gives, if a plausible one."""
     reader = _open(path, source)
-    return _paragraphs(_drop_contents(_strip_furniture(_page_lines(reader, source)))), _title(reader)
+    pages = [_in_reading_order(lines) for lines in _strip_furniture(_page_lines(reader, source))]
+    return _paragraphs(_drop_contents(pages)), _title(reader)
+
+
+def _in_reading_order(lines: list[_Line]) -> list[_Line]:
+    """A page set in two columns, left column first (see ingest.pdfcolumns)."""
+    ordered = read_columns([(line.raw, line.space) for line in lines])
+    return lines if len(ordered) == len(lines) and all(a.raw == b for a, (b, _) in zip(lines, ordered)) \
+        else [_Line(raw, space) for raw, space in ordered]
 
 
 def _title(reader) -> Optional[str]:
@@ -256,10 +266,12 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
             text = normalise_space(line.raw)
             gap = i > 0 and gap_above(line)
             following = lines[i + 1].raw.strip() if i + 1 < len(lines) else ""
+            # Across a gap, only a sentence plainly carrying on ("...funds the" / "clinical system")
+            # continues: in a column of a two-column page the other column's gaps show as its own.
             if (
                 blocks
                 and previous is not None
-                and not gap
+                and (not gap or (starts_lowercase(text) and not ends_clause(blocks[-1].text)))
                 and not blocks[-1].table_row
                 and not _introduces_list(blocks[-1].text, text, following, width)
                 and _continues(blocks[-1].text, previous, line.raw, indent, width)

@@ -462,3 +462,24 @@ def test_pdf_ligatures_are_spelled_out(tmp_path):
     c.showPage()
     c.save()
     assert load_document(tmp_path / "lig.pdf", "lig.pdf").text() == "The ICB finances flexible working."
+
+
+def test_pdf_page_in_two_columns_is_read_column_by_column(tmp_path):
+    """Layout text puts both columns on one line; read across, every sentence would run on into
+    the other column's. The title across the page keeps its place above them."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    body = ParagraphStyle("b", fontName=_font(), fontSize=9, leading=12, spaceBefore=6)
+    title = ParagraphStyle("t", parent=body, fontSize=14, leading=18)
+    column = (WIDTH - 120) / 2
+    frames = [Frame(50, HEIGHT - 110, WIDTH - 100, 50, id="title"), Frame(50, 50, column, HEIGHT - 170, id="left"),
+              Frame(70 + column, 50, column, HEIGHT - 170, id="right")]
+    paragraphs = [f"Paragraph {n}: the ICB commissions GP IT services for the practices in its area and funds the "
+                  f"clinical system, and practices fund their own telephony and websites (item {n})." for n in range(1, 25)]
+    doc = BaseDocTemplate(str(tmp_path / "cols.pdf"), pagesize=A4, pageTemplates=[PageTemplate(frames=frames)])
+    doc.build([Paragraph("GP IT for practices: a two-column newsletter", title), FrameBreak(),
+               *[Paragraph(p, body) for p in paragraphs]])
+    texts = [b.text for b in load_document(tmp_path / "cols.pdf", "cols.pdf").blocks]
+    assert texts[0] == "GP IT for practices: a two-column newsletter"
+    assert texts[1:] == paragraphs[: len(texts) - 1] and len(texts) > 12  # both columns, in order, whole
