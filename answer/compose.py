@@ -23,6 +23,7 @@ RANK_WEIGHT = (1.0, 0.8, 0.65)  # a sentence from a lower-ranked passage must ma
 CONTEXT_SHARE = 0.5  # a follow-up's earlier subject counts this much when choosing sentences
 NOVELTY_SHARE = 0.15  # a second quote must add at least this share of the first quote's score
 MAX_ANSWER_CHARS = 700
+CURRENT_SHARE = 0.4  # of the first quote's score, for the current edition's quote to follow old guidance
 
 
 def _spans(hit: Hit) -> list[tuple[int, int]]:
@@ -57,7 +58,17 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
         if not q.overlaps(first) and len(q.text(hits[q.passage_rank].passage.text)) <= room
         and q.novelty(covered) >= NOVELTY_SHARE * first.score > 0
     ]
-    chosen = [first] + ([max(extras, key=lambda q: q.novelty(covered))] if extras else [])
+    # Old guidance first: the current edition's word on the same subject, when it has one, comes
+    # next, unless the question asks about a year of its own ("...the 2014-16 operating model?").
+    current = [
+        q for q in extras
+        if hits[first.passage_rank].passage.status != "current" and hits[q.passage_rank].passage.status == "current"
+        and q.matched() & covered and q.score >= CURRENT_SHARE * first.score and not scope.names_a_year(query.question)
+    ]
+    if current:
+        chosen = [first, max(current, key=lambda q: q.score)]
+    else:
+        chosen = [first] + ([max(extras, key=lambda q: q.novelty(covered))] if extras else [])
     return sorted(chosen, key=lambda q: (q.passage_rank, q.pieces))
 
 

@@ -143,6 +143,10 @@ _LOOKS_AHEAD = re.compile(
 )
 
 
+def names_a_year(question: str) -> bool:
+    return bool(_YEAR.search(question))
+
+
 def figure_needed(question: str) -> Optional[re.Pattern]:
     """What a quote must contain to answer a question asking for a count, an amount or a date."""
     if ASKS_FOR_A_COUNT.search(question):

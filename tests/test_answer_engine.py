@@ -210,3 +210,17 @@ def test_a_figure_question_needs_its_kind_of_figure_in_the_lead_quote(question, 
     from answer.scope import quotes_answer
 
     assert quotes_answer(question, [lead, "A later quote from 2011 with 3 figures and £5."]) is answers
+
+
+def test_old_guidance_first_is_followed_by_the_current_editions_word_on_it(assistant):
+    """The LMC's 2018 'Non-core – eg IP Telephony' leads; the current edition's sentence on
+    telephony comes next, rather than the 2018 'CCGs must pay for systems...' about clinical systems."""
+    answer = assistant.ask("Who pays for the practice phone system?")
+    assert not answer.abstained
+    assert "GP telephony remains a practice responsibility" in answer.text
+    assert "CCGs must pay for systems" not in answer.text.split("\n\n")[0]
+
+
+def test_a_question_about_a_past_year_keeps_to_its_period(assistant):
+    answer = assistant.ask("How much funding was in the 2014-16 operating model?")
+    assert "£230million" in answer.text and "2021" not in answer.text.split("\n\n")[0]
