@@ -53,17 +53,15 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
             break
     covered = first.matched()
     room = MAX_ANSWER_CHARS - len(first.text(hits[0].passage.text))
-    extras = [
-        q for q in pool
-        if not q.overlaps(first) and len(q.text(hits[q.passage_rank].passage.text)) <= room
-        and q.novelty(covered) >= NOVELTY_SHARE * first.score > 0
-    ]
+    fits = [q for q in pool if not q.overlaps(first) and len(q.text(hits[q.passage_rank].passage.text)) <= room]
+    extras = [q for q in fits if q.novelty(covered) >= NOVELTY_SHARE * first.score > 0]
     # Old guidance first: the current edition's word on the same subject, when it has one, comes
-    # next, unless the question asks about a year of its own ("...the 2014-16 operating model?").
+    # next, new or not, unless the question asks about a year of its own ("...the 2014-16 model?").
+    old_first = hits[first.passage_rank].passage.status != "current" and not scope.names_a_year(query.question)
     current = [
-        q for q in extras
-        if hits[first.passage_rank].passage.status != "current" and hits[q.passage_rank].passage.status == "current"
-        and q.matched() & covered and q.score >= CURRENT_SHARE * first.score and not scope.names_a_year(query.question)
+        q for q in fits
+        if old_first and hits[q.passage_rank].passage.status == "current"
+        and q.matched() & covered and q.score >= CURRENT_SHARE * first.score
     ]
     if current:
         chosen = [first, max(current, key=lambda q: q.score)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Optional, Sequence
 
-from answer import compose, conversation, scope, spelling
+from answer import compose, conversation, lexicon, scope, spelling
 from answer.retrieve import Retriever
 from answer.types import Answer, Citation
 from opmodel.errors import QuestionError
@@ -101,7 +101,12 @@ class Assistant:
         query = conversation.contextual_query(asked, earlier)
         retrieval = self.retriever.search(query, k=max(CANDIDATES, self.settings.top_k), corpus=corpus)
         own_dense = self.retriever.nearest(asked, retrieval.corpus) if query.context else None
-        verdict = scope.judge(asked, retrieval, own_dense)
+        reworded_dense = None
+        if retrieval.best_dense < scope.MIN_DENSE and not query.context:
+            # Too far in the user's words; everyday words ("phones") may just not be the documents'.
+            reworded = lexicon.in_the_documents_words(asked, retrieval.corpus.bm25.idf)
+            reworded_dense = self.retriever.nearest(reworded, retrieval.corpus) if reworded else None
+        verdict = scope.judge(asked, retrieval, own_dense, reworded_dense)
         reason = verdict.reason
         if verdict.answerable:
             composed = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Optional
+
+from answer import bm25
 
 # Acronym -> expansions as written in NHS documents. Keys are lower case.
 ACRONYMS: dict[str, tuple[str, ...]] = {
@@ -255,6 +257,18 @@ def related_terms(term: str) -> dict[str, float]:
     add(SYNONYMS.get(key, ()), SYNONYM)
     add(BROADER.get(key, ()), SYNONYM)
     return out
+
+
+def in_the_documents_words(text: str, vocabulary, min_weight: float = 0.9) -> Optional[str]:
+    """``text`` followed by the lexicon's names for its phrases that the documents never use
+    ("who pays for our phones?" -> "... (telephony; telephone system; ...)"), or None when
+    every phrase is already in the documents' words. ``vocabulary`` holds the corpus's stems."""
+    names: list[str] = []
+    for phrase, _, _ in find_spans(text):
+        if all(w in vocabulary for w in bm25.words(phrase)):
+            continue
+        names += [n for n, w in related_terms(phrase).items() if w >= min_weight and n not in names]
+    return f"{text} ({'; '.join(names)})" if names else None
 
 
 def other_names(text: str) -> list[str]:

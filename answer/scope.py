@@ -98,14 +98,16 @@ def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
     return tuple(t for t in names if any(w not in vocabulary and w not in LEXICON_WORDS for w in bm25.words(t)))
 
 
-def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None) -> Verdict:
+def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None,
+          reworded_dense: Optional[float] = None) -> Verdict:
     """``question`` is what the user typed in this turn. For a follow-up, ``retrieval`` was
     made with the conversation's earlier questions and ``own_dense`` is how close the
-    follow-up's own words come to the documents."""
+    follow-up's own words come to the documents. ``reworded_dense``: how close the question
+    comes in the documents' own words ("phones" as "telephony"), when it was worth asking."""
     idf = retrieval.corpus.bm25.idf
     own = set(bm25.words(question))
     unknown = unknown_words(question, idf)
-    dense = retrieval.best_dense
+    dense = max(retrieval.best_dense, reworded_dense or 0.0)
     if not retrieval.hits:
         return Verdict(False, "weak_evidence", dense, unknown)
     # Mostly foreign words mean another subject, unless the passage found is this close: idioms

@@ -224,3 +224,20 @@ def test_old_guidance_first_is_followed_by_the_current_editions_word_on_it(assis
 def test_a_question_about_a_past_year_keeps_to_its_period(assistant):
     answer = assistant.ask("How much funding was in the 2014-16 operating model?")
     assert "£230million" in answer.text and "2021" not in answer.text.split("\n\n")[0]
+
+
+def test_everyday_words_the_documents_never_use_are_judged_in_the_documents_words(assistant):
+    """"phones" is never in the documents, "telephony" is: the question is close to them once
+    reworded, so it is answered instead of declined (its own cosine is below the threshold)."""
+    answer = assistant.ask("who pays for our phones?")
+    assert not answer.abstained
+    assert "GP telephony remains a practice responsibility" in answer.text
+
+
+def test_rewording_adds_only_names_for_words_the_documents_lack():
+    from answer import lexicon
+
+    vocabulary = {"telephony", "practic", "pay"}
+    reworded = lexicon.in_the_documents_words("who pays for our phones?", vocabulary)
+    assert reworded.startswith("who pays for our phones? (") and "telephony" in reworded
+    assert lexicon.in_the_documents_words("who pays for practice telephony?", vocabulary) is None
