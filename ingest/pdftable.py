@@ -16,7 +16,8 @@ Read as paragraphs, those lines give fragments that belong to no cell. Here:
 * rows are told apart by vertical space: cell padding puts more space between rows than
   between the lines of one cell, wherever the cells are aligned (word processors put a
   cell's text at the top, reportlab at the bottom). A table without that extra space is
-  read as word processors lay it out: each line of three or more cells starts a row;
+  read as word processors lay it out: each line of three or more cells (two, in a table of
+  two columns) starts a row;
 * a row's cells are each column's pieces, top to bottom.
 """
 
