@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from answer import bm25, lexicon
+from answer.query import build_query
 from answer.retrieve import Retrieval
 
 # Calibrated on the eval dev split.
@@ -175,5 +176,35 @@ def quotes_answer(question: str, quoted: list[str]) -> bool:
     the quote looks ahead."""
     if ASKS_ABOUT_THE_FUTURE.search(question) and not (quoted and _LOOKS_AHEAD.search(quoted[0])):
         return False
+    if not (quoted and names_the_subject(question, quoted[0])):
+        return False
     needed = figure_needed(question)
-    return needed is None or bool(quoted and needed.search(quoted[0]))
+    return needed is None or bool(needed.search(quoted[0]))
+
+
+# "Who pays for the practice building?" is not answered by "CCGs must pay for systems ...":
+# a question about who pays for, provides or looks after a thing needs a lead quote naming it.
+_WHO_DOES_WHAT = re.compile(
+    r"^\W*(?:and |so |but )?who(?:'s| is| are| will| should| would)? (?:pays?|funds?|provides?|buys?|supplies|"
+    r"maintains?|replaces?|responsible|looks? after|fixes|owns?|gives?|commissions?|manages?|installs?)"
+    r"(?: for| to)? (?P<subject>[^?.!]+)",
+    re.I,
+)
+_QUALIFIER = re.compile(r"\s(?:in|of|at|with|from|on|under|across|within|by|since|during|when|if|now|these|nowadays)\s.*$", re.I)
+
+
+def names_the_subject(question: str, lead: str) -> bool:
+    """Does ``lead`` name what a who-pays / who-provides question asks about (its head noun,
+    or a lexicon name for it: "computers" for "PCs")? True for any other question."""
+    asked = _WHO_DOES_WHAT.match(question)
+    if not asked:
+        return True
+    subject = _QUALIFIER.sub("", f" {asked.group('subject')} ").strip()
+    words = bm25.words(subject)
+    if not words:
+        return True
+    head, quoted = words[-1], set(bm25.tokens(lead))
+    for concept in build_query(subject).concepts:
+        if any(head in terms for terms, _ in concept):
+            return any(all(t in quoted for t in terms if not bm25.is_pair(t)) for terms, w in concept if w >= 0.7)
+    return head in quoted

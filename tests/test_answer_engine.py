@@ -96,6 +96,8 @@ def test_out_of_scope_declined_plainly_with_nearest_passages(assistant, question
     "How often are practice PCs replaced?",                    # the only figure is in a lower passage's quote
     "How much is the annual IG Toolkit fee?",                  # "the annual IG Toolkit" is no amount
     "When will the next operating model be published?",        # "On 3 April 2014 ... published" is the past
+    "Who pays for the practice building?",                     # "CCGs must pay for systems ..." names no building
+    "Who funds the practice nurse?",                           # nor a nurse
 ])
 def test_in_domain_questions_the_documents_do_not_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
@@ -195,7 +197,7 @@ def test_an_idiom_the_corpus_never_uses_does_not_make_a_close_question_off_topic
     ("When does it apply?", "It becomes applicable from 25th May 2018.", True),
     ("When does it apply?", "Practices may march on regardless.", False),
     ("How many lots are there?", "There are three lots.", True),
-    ("Who buys the clinical system?", "The ICB buys it.", True),  # no figure asked for
+    ("Who buys the clinical system?", "The ICB buys the clinical system.", True),  # no figure asked for
     ("When will the next edition be published?", "The edition was published on 3 April 2014.", False),
     ("When will the next edition be published?", "A new edition is expected in 2025.", True),
     ("When will the services be offered?", "Services offered by PCNs from October 2022.", True),
@@ -241,3 +243,18 @@ def test_rewording_adds_only_names_for_words_the_documents_lack():
     reworded = lexicon.in_the_documents_words("who pays for our phones?", vocabulary)
     assert reworded.startswith("who pays for our phones? (") and "telephony" in reworded
     assert lexicon.in_the_documents_words("who pays for practice telephony?", vocabulary) is None
+
+
+@pytest.mark.parametrize("question, lead, named", [
+    ("Who pays for the practice building?", "CCGs must pay for systems that have met RFA standards.", False),
+    ("Who buys our PCs?", "CCGs are responsible for buying GP clinical computer systems.", True),  # a lexicon name
+    ("Who is responsible for cyber security in our practice?", "The requirement to protect general practice "
+     "including cyber security.", True),  # the head is "security", not the practice it is in
+    ("What replaced GPSoC?", "GP IT Futures replaced GPSoC.", True),  # not a who-pays question
+    # A pronoun does not say what it stands for: the reader could not check the quote answers.
+    ("Who buys the clinical system?", "The ICB buys it.", False),
+])
+def test_a_who_pays_question_needs_a_lead_quote_naming_what_it_asks_about(question, lead, named):
+    from answer.scope import names_the_subject
+
+    assert names_the_subject(question, lead) is named
