@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.yaml"
 DEFAULT_STATUS = "historical"
+# Shown with its citations (the Slack bot's status line), so nobody takes the default for a verdict.
+UNDESCRIBED_NOTE = f"not described in {METADATA_FILE} yet, so its status is assumed, not known"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _FIELDS = {"title", "publisher", "published", "kind", "status", "notes", "status_note", "superseded_terms"}
 
@@ -54,7 +56,7 @@ class DocumentInfo:
     @classmethod
     def undescribed(cls, source: str) -> "DocumentInfo":
         stem = Path(source).stem.replace("_", " ").replace("-", " ").strip() or source
-        return cls(source=source, title=stem, status=DEFAULT_STATUS, described=False)
+        return cls(source=source, title=stem, status=DEFAULT_STATUS, described=False, status_note=UNDESCRIBED_NOTE)
 
     @classmethod
     def from_entry(cls, source: str, entry: object) -> "DocumentInfo":

@@ -186,6 +186,7 @@ def test_a_document_without_metadata_gets_defaults_and_a_warning(index, corpus, 
     assert "lmc_it_page.txt" in caplog.text
     (passage,) = [p for p in index.passages() if p.source == "lmc_it_page.txt"]
     assert (passage.title, passage.status, passage.published) == ("lmc it page", "historical", None)
+    assert "not described in metadata.yaml" in passage.status_note
 
 
 def test_a_document_without_metadata_is_titled_as_it_titles_itself(index, corpus):
