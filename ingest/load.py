@@ -6,7 +6,8 @@ joined back, so the chunker sees whole paragraphs whatever the file's line wrapp
 
 * ``.txt``: one paragraph per line (how web pages and exports usually arrive), except where a
   line was broken mid-sentence (it ends without punctuation and the next line starts in
-  lower case, or the file is hard-wrapped and the line runs to the wrap width).
+  lower case, or the file is hard-wrapped and the line runs to the wrap width). Lines whose
+  cells are apart by tabs (a pasted table) are table rows.
 * ``.md``: paragraphs are blank-line separated (CommonMark); ``#`` and underlined headings
   become headings; list items start new blocks; each row of a pipe table is a block, its
   cells apart by " | " as a PDF table row's are.
@@ -92,20 +93,41 @@ def read_text(path: Path, source: str) -> str:
 
 
 def text_blocks(text: str) -> list[Block]:
-    lines = [normalise_space(line) for line in text.splitlines()]
-    wrap = _wrap_width([line for line in lines if line])
-    paragraphs: list[str] = []
+    raw_lines = text.splitlines()
+    rows = _tab_rows(raw_lines)
+    lines = [normalise_space(line) for line in raw_lines]
+    wrap = _wrap_width([line for i, line in enumerate(lines) if line and i not in rows])
+    blocks: list[Block] = []
     follows_blank = True
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line:
             follows_blank = True
             continue
-        if paragraphs and not follows_blank and _continues(paragraphs[-1], line, wrap):
-            paragraphs[-1] = join_lines(paragraphs[-1], line)
+        if i in rows:
+            blocks.append(Block(line, table_row=True))
+        elif blocks and not follows_blank and not blocks[-1].table_row and _continues(blocks[-1].text, line, wrap):
+            blocks[-1] = Block(join_lines(blocks[-1].text, line))
         else:
-            paragraphs.append(line)
+            blocks.append(Block(line))
         follows_blank = False
-    return [Block(p) for p in paragraphs]
+    return blocks
+
+
+def _tab_rows(lines: list[str]) -> set[int]:
+    """Lines of a table pasted from a word processor or a web page: two or more runs of lines
+    whose cells are apart by tabs. Their text keeps to the whitespace rule (a tab reads as a
+    space), but each is a row of its own, never joined to the next."""
+    cells = [len([c for c in line.split("\t") if c.strip()]) if "\t" in line.strip() else 0 for line in lines]
+    rows: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and cells[j] >= 2:
+            j += 1
+        if j - i >= 2:
+            rows.update(range(i, j))
+        i = max(j, i + 1)
+    return rows
 
 
 def markdown_blocks(text: str) -> list[Block]:

@@ -183,3 +183,20 @@ def test_markdown_pipe_table_rows_are_verbatim_blocks_with_their_introduction(tm
         ("Funding", "After the table."),
     ]
     assert passages[0].sentence_texts()[-1] == "Clinical system | ICB | NHS England"
+
+
+def test_a_table_pasted_into_a_text_file_keeps_a_row_per_line_under_its_column_names(tmp_path):
+    """Cells apart by tabs read as spaces (the text stays verbatim), but each line is a row."""
+    path = tmp_path / "pasted.txt"
+    path.write_text("Funding\nWho funds what is set out below.\nService\tCommissioner\tFunder\n"
+                    "Clinical system\tICB\tNHS England\nTelephony\tPractice\tPractice\nThe practice funds its website.\n",
+                    encoding="utf-8")
+    doc = load_document(path, "pasted.txt")
+    assert [b.text for b in doc.blocks if b.table_row] == [
+        "Service Commissioner Funder", "Clinical system ICB NHS England", "Telephony Practice Practice"]
+    passages = chunk_document(doc, DocumentInfo(source="pasted.txt", title="Funding", status="current"))
+    assert [(p.section, p.text) for p in passages][1:3] == [
+        ("Funding", "Service Commissioner Funder\nClinical system ICB NHS England"),
+        ("Funding > Service Commissioner Funder", "Telephony Practice Practice"),
+    ]
+    assert passages[-1].text == "The practice funds its website."
