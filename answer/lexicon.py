@@ -105,6 +105,8 @@ EQUIVALENT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("surgery", "surgeries", "practice", "practices", "general practice"),
     ("smartcard", "smartcards", "smart card", "smart cards"),
     ("operating model", "operating models", "op model", "op models"),
+    # One word's forms that the stemmer cannot join ("choose" / "choice" / "chosen").
+    ("choose", "chooses", "chose", "chosen", "choosing", "choice", "choices"),
 )
 
 # Words practice staff use for the documents' vocabulary: related, not identical.

@@ -258,3 +258,10 @@ def test_a_who_pays_question_needs_a_lead_quote_naming_what_it_asks_about(questi
     from answer.scope import names_the_subject
 
     assert names_the_subject(question, lead) is named
+
+
+def test_a_word_and_its_irregular_forms_are_one_name(assistant):
+    """'choose' and 'choice' share no stem; as mere synonyms (with 'decide') the answer quoted the
+    LMC's 'have to decide whether to host the service' for this example question."""
+    answer = assistant.ask("Can a practice choose its own clinical system?")
+    assert "Practices are guaranteed choice from a number of accredited systems" in answer.text
