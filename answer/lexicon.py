@@ -107,6 +107,9 @@ EQUIVALENT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("operating model", "operating models", "op model", "op models"),
     # One word's forms that the stemmer cannot join ("choose" / "choice" / "chosen").
     ("choose", "chooses", "chose", "chosen", "choosing", "choice", "choices"),
+    ("pay", "pays", "paid", "paying", "payment", "payments"),
+    ("buy", "buys", "bought", "buying"),
+    ("give", "gives", "gave", "given", "giving"),
 )
 
 # Words practice staff use for the documents' vocabulary: related, not identical.
