@@ -35,7 +35,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "10"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "11"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -108,7 +108,8 @@ def _table_parts(unit: _Unit, base: list[str]):
     it; the later ones name the columns in their section path."""
     columns = unit.lead[-1].text
     groups = [(unit.lead + unit.items[:1], len(unit.lead), base)]
-    groups += [([row], 0, base + [columns]) for row in unit.items[1:]]
+    # A long table repeats its column names at the top of each page: once is enough.
+    groups += [([row], 0, base + [columns]) for row in unit.items[1:] if row.text != columns]
     for blocks, lead, section in groups:
         yield from split_unit(blocks, lead, section)
 

@@ -132,8 +132,10 @@ def test_a_long_table_over_pages_keeps_every_row_whole_under_its_column_names(tm
     assert len(passages) >= 3 and all(len(p.text) <= 1200 for p in passages)
     assert passages[0].text.startswith("Requirement | Description | Commissioner | Funding\nService 1 |")
     header = "Requirement | Description | Commissioner | Funding"
-    # The column names repeat at the top of each page (repeatRows): each page's rows stay under them.
+    # The column names repeat at the top of each page (repeatRows): each page's rows stay under
+    # them, and the repeats are not passages of their own.
     assert all(p.text.startswith(header) or p.section == header for p in passages)
+    assert header not in [p.text for p in chunk_document(doc, INFO)]
     assert len({p.page for p in passages}) >= 2
     rows_out = [line for p in passages for line in p.text.split("\n") if line != header]
     assert rows_out == [
