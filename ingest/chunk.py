@@ -35,7 +35,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "11"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "12"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12

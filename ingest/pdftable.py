@@ -68,7 +68,11 @@ def find_rows(lines: Sequence[tuple[str, int]], leading: int) -> list[Row]:
         if len(columns) < MIN_CELLS and not _two_column_table(laid[i:end]):
             i += 1
             continue
-        found = _rows(lines, laid, columns, i, end, leading)
+        # A header row with an empty first cell ("     ICB     Practice") fits the columns of
+        # the rows under it without starting the table itself.
+        first = i - 1 if i and len(laid[i - 1]) >= 2 and (not rows or rows[-1].end < i) \
+            and _columns_of(laid[i - 1], columns) is not None else i
+        found = _rows(lines, laid, columns, first, end, leading)
         rows.extend(found)
         i = found[-1].end
     return rows

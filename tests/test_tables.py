@@ -202,3 +202,14 @@ def test_a_table_pasted_into_a_text_file_keeps_a_row_per_line_under_its_column_n
         ("Funding > Service Commissioner Funder", "Telephony Practice Practice"),
     ]
     assert passages[-1].text == "The practice funds its website."
+
+
+def test_a_header_row_with_an_empty_first_cell_names_the_columns(tmp_path):
+    rows = [["", "Commissioned by", "Funded by"], ["Clinical system", "ICB", "NHS England"],
+            ["Telephony", "Practice", "Practice"], ["Smartcards", "ICB", "ICB"]]
+    doc = load_document(typeset(tmp_path / "matrix.pdf", rows=rows, style=TOP, widths=[120, 120, 120]), "matrix.pdf")
+    assert [b.text for b in doc.blocks if b.table_row] == [
+        "Commissioned by | Funded by", "Clinical system | ICB | NHS England", "Telephony | Practice | Practice",
+        "Smartcards | ICB | ICB"]
+    passages = chunk_document(doc, INFO)
+    assert {p.section for p in passages if p.text.startswith(("Telephony", "Smartcards"))} == {"Commissioned by | Funded by"}
