@@ -17,6 +17,7 @@ from answer.query import Query
 from answer.quotes import Quote, candidates, sentence_scores
 from answer.retrieve import DENSE_WEIGHT, Hit
 from answer.types import Citation
+from opmodel.passage import TABLE_CELL_SEPARATOR
 
 PASSAGES_READ = 3  # sentences are taken from the top passages only
 RANK_WEIGHT = (1.0, 0.8, 0.65)  # a sentence from a lower-ranked passage must match clearly better
@@ -88,12 +89,18 @@ class Composed:
     quotes: list[str]  # the quoted text alone
 
 
+def _columns(passage, quoted: str) -> str:
+    """A table row quoted without the row naming its columns says what each cell is, after the quote."""
+    columns = passage.column_names if TABLE_CELL_SEPARATOR in quoted else None
+    return f" (columns: {columns})" if columns and columns not in quoted else ""
+
+
 def compose(query: Query, hits: list[Hit], idf: dict[str, float], top_k: int) -> Composed:
     """Answer text, its citations and its currency notes."""
     cites = citations(hits, top_k)
     quotes = pick_quotes(query, hits, idf, read=top_k)
     quoted = [(q.passage_rank + 1, hits[q.passage_rank].passage, q.text(hits[q.passage_rank].passage.text)) for q in quotes]
-    parts = [f"“{text}” [{n}]" for n, _, text in quoted]
+    parts = [f"“{text}” [{n}]{_columns(passage, text)}" for n, passage, text in quoted]
     notes = currency_notes(quoted)
     text = "\n".join(parts)
     if notes:

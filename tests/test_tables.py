@@ -157,7 +157,7 @@ def test_a_question_about_a_table_row_quotes_the_row(tmp_path):
     assistant = Assistant(index, settings)
     answer = assistant.ask("Who funds practice telephony?")
     assert not answer.abstained
-    assert f"“{EXPECTED_ROWS[2]}” [1]" in answer.text
+    assert f"“{EXPECTED_ROWS[2]}” [1] (columns: {EXPECTED_ROWS[0]})" in answer.text
     assert answer.citations[0].passage.page == 1
     assert answer.citations[0].passage.section == EXPECTED_ROWS[0]  # shown with the citation: what each cell is
     # A row quoted from the passage that holds the column names is quoted under them.
