@@ -58,7 +58,12 @@ def validate_question(text: object) -> str:
     return stripped
 
 
-def _decline_text(reason: str, nearest: list[Citation]) -> str:
+# Said when declining a question that names a body since replaced ("When did CCGs become ICBs?"):
+# the documents may not say, but the reader should not leave thinking the old body still exists.
+LINEAGE_LEAD = "What opmodel knows of the NHS reorganisations (not a quote from these documents):"
+
+
+def _decline_text(reason: str, nearest: list[Citation], lineage: list[str] = ()) -> str:
     if reason == "out_of_scope":
         examples = "\n".join(f"  • {q}" for q in EXAMPLE_QUESTIONS)
         return (f"I can't answer that from these documents: it is outside what they cover.\n{COVERAGE}\n"
@@ -69,6 +74,8 @@ def _decline_text(reason: str, nearest: list[Citation]) -> str:
             f"[{c.n}] {c.passage.section or c.passage.title}" for c in nearest
         )
         lines.append(f"Closest passages: {places}.")
+    if lineage:
+        lines.append(" ".join([LINEAGE_LEAD, *lineage]))
     lines.append(REPHRASE_TIP)
     return "\n".join(lines)
 
@@ -117,9 +124,11 @@ class Assistant:
                 reason = "weak_evidence"
         if reason:
             nearest = compose.citations(retrieval.hits, min(NEAREST_WHEN_DECLINING, self.settings.top_k))
+            lineage = [] if reason == "out_of_scope" else [s.note for s in lexicon.successions_in(asked)]
             answer = Answer(
                 question=question,
-                text=_decline_text(reason, nearest),
+                text=_decline_text(reason, nearest, lineage),
+                currency_notes=lineage,
                 abstained=True,
                 citations=nearest,
                 reason=reason,

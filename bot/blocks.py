@@ -165,6 +165,8 @@ def declined_blocks(answer: Answer) -> list[dict]:
     nearest = [nearest_topic(c) for c in answer.citations[:3]]
     if nearest and answer.reason != "out_of_scope":
         blocks.append(section("*Closest topics in the documents:*\n" + "\n".join(f"• {t}" for t in nearest)))
+    if answer.currency_notes:  # what is known of a body the question names that has since been replaced
+        blocks.append(context("\n".join(f":information_source: {escape(n)}" for n in answer.currency_notes)))
     tips = answer.suggestions or GENERIC_REPHRASING
     blocks.append(context("*Try:* " + " ".join(escape(t) for t in tips)))
     return blocks

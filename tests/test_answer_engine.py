@@ -265,3 +265,13 @@ def test_a_word_and_its_irregular_forms_are_one_name(assistant):
     LMC's 'have to decide whether to host the service' for this example question."""
     answer = assistant.ask("Can a practice choose its own clinical system?")
     assert "Practices are guaranteed choice from a number of accredited systems" in answer.text
+
+
+def test_a_declined_question_naming_a_replaced_body_gets_the_lineage_not_a_quote(assistant):
+    answer = assistant.ask("When did CCGs become ICBs?")
+    assert answer.abstained and answer.reason == "weak_evidence"
+    assert "not a quote from these documents): CCGs were replaced by Integrated Care Boards (ICBs) in July 2022." \
+        in answer.text
+    assert answer.currency_notes == ["CCGs were replaced by Integrated Care Boards (ICBs) in July 2022."]
+    off_topic = assistant.ask("Did the CCG football team win?")
+    assert off_topic.abstained and off_topic.currency_notes == []  # an off-topic decline keeps to its point
