@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from answer import scope
+from answer import bm25, scope
 from answer.currency import currency_notes
-from answer.query import Query
+from answer.query import Query, names_only
 from answer.quotes import Quote, candidates, sentence_scores
 from answer.retrieve import DENSE_WEIGHT, Hit
 from answer.types import Citation
@@ -38,7 +38,11 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
     pool: list[Quote] = []
     for rank, hit in enumerate(hits[: min(read, PASSAGES_READ)]):
         text, spans = hit.passage.text, _spans(hit)
-        scores = [_weighted(sentence_scores(concepts, idf, text[a:b]), RANK_WEIGHT[rank]) for a, b in spans]
+        # "Per the Lancashire and Cumbria LMC page, ...": the source's name found the passage; in
+        # its own passages it picks out "In Lancashire and Cumbria we have...", not the answer.
+        naming = query.source if query.source and query.source <= set(bm25.words(hit.passage.title)) else set()
+        weighed = [(c, 0.0 if naming and names_only(c, naming) else f) for c, f in concepts]
+        scores = [_weighted(sentence_scores(weighed, idf, text[a:b]), RANK_WEIGHT[rank]) for a, b in spans]
         pool += candidates(query.question, text, spans, scores, rank, definition=rank == 0 and bool(hit.passage.defined_term))
     if not pool:
         return []

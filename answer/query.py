@@ -27,6 +27,35 @@ ASKS_MEANING = re.compile(
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*\b")
 
+_SOURCE_NAME = r"[A-Z][\w&’'-]*(?:\s+(?:and\s+)?[A-Z][\w&’'-]*)*"
+_SOURCE_KIND = r"(?:\s+(?P<{}>page|article|site|website|document|report|news|guidance))?"
+# "According to Lancashire and Cumbria LMC, ...", "Per the LMC page", "What does the LMC mean by ...",
+# "The LMC describes ...": the question names where the answer is said, not what it is about.
+_SOURCE_REFERENCE = re.compile(
+    rf"\b(?i:according to|per)\s+(?i:the\s+)?(?P<by>{_SOURCE_NAME}){_SOURCE_KIND.format('by_kind')}"
+    rf"|\b(?i:the)\s+(?P<says>{_SOURCE_NAME}){_SOURCE_KIND.format('says_kind')}"
+    r"\s+(?:says?|said|talks?|describes?|means?|mentions?|explains?|lists?|calls?|puts?)\b",
+)
+
+
+def source_named(question: str) -> tuple[set[str], set[str]]:
+    """Stems of the source a question attributes its answer to ("the LMC"), and of the kind of
+    text it calls it ("page"): neither says what the question is about."""
+    found = _SOURCE_REFERENCE.search(question)
+    if not found:
+        return set(), set()
+    name, kind = (found.group("by"), found.group("by_kind")) if found.group("by") else (found.group("says"), found.group("says_kind"))
+    return set(bm25.words(name)), set(bm25.words(kind or ""))
+
+
+def names_only(concept: "Concept", words) -> bool:
+    """Is the concept, as the user put it, made of these words (or a pair with one of them)?"""
+    own = concept[0][0]
+    terms = [t for t in own if not bm25.is_pair(t)]
+    pair = [w for t in own if bm25.is_pair(t) for w in t.split("_")]
+    return (bool(terms) and all(t in words for t in terms)) or any(w in words for w in pair)
+
+
 Alternative = tuple[tuple[str, ...], float]  # BM25 terms of one name (words, then word pairs), weight
 Concept = tuple[Alternative, ...]
 
@@ -37,6 +66,7 @@ class Query:
     dense_text: str  # the question with acronyms spelled out and other names of the same bodies
     concepts: tuple[Concept, ...]  # what this turn asks about
     context: tuple[Concept, ...] = ()  # a follow-up's subject, from the questions before it, weighted down
+    source: frozenset[str] = frozenset()  # stems of the source the question cites ("according to the LMC")
 
     @property
     def all_concepts(self) -> tuple[Concept, ...]:
@@ -75,7 +105,10 @@ def build_query(question: str) -> Query:
 
     names = lexicon.other_names(question)
     dense = f"{question} ({'; '.join(names)})" if names else question
-    return Query(question=question, dense_text=dense, concepts=tuple(concepts))
+    source, kind = source_named(question)
+    if kind:  # "the LMC page": the page is where, not what
+        concepts = [c for c in concepts if not names_only(c, kind)]
+    return Query(question=question, dense_text=dense, concepts=tuple(concepts), source=frozenset(source))
 
 
 def with_context(query: Query, context: Query, weight: float = 0.6) -> Query:
@@ -87,4 +120,5 @@ def with_context(query: Query, context: Query, weight: float = 0.6) -> Query:
         dense_text=f"{context.dense_text} {query.dense_text}",
         concepts=query.concepts,
         context=older + context.context,
+        source=query.source,
     )

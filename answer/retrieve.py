@@ -24,7 +24,7 @@ from typing import Optional
 import numpy as np
 
 from answer import bm25
-from answer.query import Query
+from answer.query import Query, names_only
 from answer.spelling import Speller
 from opmodel.errors import IndexCorruptError
 from opmodel.index import Index, Snapshot
@@ -39,6 +39,7 @@ SENTENCE_SHARE = 0.4
 # "Back in 2006, ..." / "under the 2013 model": a year in the question points at the documents
 # published that year. Small: a nudge between close passages, never a filter.
 YEAR_BONUS = 0.1
+SOURCE_BONUS = 0.5  # a question citing a source ("according to the LMC") is answered from it first
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question naming a defined term word for word ("...count as managed GP IT infrastructure?")
 # points at its definition, if the term is distinctive: of two words or more and found in few
@@ -72,6 +73,7 @@ class Corpus:
     sentence_starts: tuple[np.ndarray, np.ndarray]  # passages with sentences, and the row of each one's first
     position: dict[str, int]  # passage id -> row in passages
     terms: dict[tuple[str, ...], tuple[int, ...]]  # distinctive defined term's words -> rows of its definitions
+    title_words: dict[str, frozenset[str]]  # document (source) -> the stems of its title
 
     @classmethod
     def build(cls, snapshot: Snapshot, passages: list[Passage]) -> "Corpus":
@@ -100,6 +102,7 @@ class Corpus:
             sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
             terms=_defined_terms(passages, whole),
+            title_words={p.source: frozenset(bm25.words(p.title)) for p in passages},
         )
 
     @cached_property
@@ -267,7 +270,11 @@ class Retriever:
             nearest = self.index.nearest_ids(vector, CANDIDATES, corpus.snapshot)
         # The lexical corpus holds every passage of the version searched, so Chroma returns ids only.
         dense = [(corpus.passages[corpus.position[pid]], score) for pid, score in nearest if pid in corpus.position]
-        lexical = corpus.lexical(query.all_concepts, CANDIDATES)
+        # "According to the LMC, ...": the documents titled with the cited source's name get a nudge
+        # like a year's, and its name stops counting as a word to look for inside them.
+        cited = {src for src, words in corpus.title_words.items() if query.source and query.source <= words}
+        concepts = [c for c in query.all_concepts if not names_only(c, query.source)] if cited else query.all_concepts
+        lexical = corpus.lexical(concepts, CANDIDATES)
 
         by_id = {p.id: p for p, _ in dense}
         cosine = {p.id: s for p, s in dense}
@@ -282,6 +289,9 @@ class Retriever:
         for pid, passage in by_id.items():
             if (passage.published or "")[:4] in years:
                 fused[pid] += YEAR_BONUS
+        for pid, passage in by_id.items():
+            if passage.source in cited:
+                fused[pid] += SOURCE_BONUS
         for row in corpus.named_definitions(query.question):
             pid = corpus.passages[row].id
             if pid in fused:

@@ -275,3 +275,24 @@ def test_a_declined_question_naming_a_replaced_body_gets_the_lineage_not_a_quote
     assert answer.currency_notes == ["CCGs were replaced by Integrated Care Boards (ICBs) in July 2022."]
     off_topic = assistant.ask("Did the CCG football team win?")
     assert off_topic.abstained and off_topic.currency_notes == []  # an off-topic decline keeps to its point
+
+
+@pytest.mark.parametrize("question, source, kind", [
+    ("According to Lancashire and Cumbria LMC, who bought hardware?", {"lancashir", "cumbria", "lmc"}, set()),
+    ("Per the LMC page, what are business systems?", {"lmc"}, {"pag"}),
+    ("What levels of IT service does the LMC describe?", {"lmc"}, set()),
+    ("Can the LMC take up an IT problem for us?", set(), set()),  # the LMC acts here: it is the subject
+    ("What was GPSoC?", set(), set()),
+])
+def test_a_question_citing_a_source_is_told_apart_from_one_about_it(question, source, kind):
+    from answer.query import source_named
+
+    assert source_named(question) == (source, kind)
+
+
+def test_a_question_citing_a_source_is_answered_from_that_source(assistant):
+    """'LMC' is how the question finds the LMC's page, not a word to look for inside it: the
+    LMC's 'LMC sits on a number of IT groups' is no answer to what it says about levels."""
+    answer = assistant.ask("What levels of IT service does the LMC describe?")
+    assert answer.citations[0].passage.source.startswith("004_")
+    assert answer.text.startswith("“There are basically three tiers of service,")
