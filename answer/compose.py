@@ -34,6 +34,16 @@ def _spans(hit: Hit) -> list[tuple[int, int]]:
 def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int = PASSAGES_READ) -> list[Quote]:
     """The best quote of the top passage, then the quote that best covers what it left out
     ("Is the DES compulsory?": the DES sentence, then the one saying it is voluntary)."""
+    pool = _candidates(query, hits, idf, read)
+    if not pool:
+        return []
+    first = _lead(query, hits, pool)
+    second = _second(query, hits, pool, first)
+    return sorted([first, *([second] if second else [])], key=lambda q: (q.passage_rank, q.pieces))
+
+
+def _candidates(query: Query, hits: list[Hit], idf: dict[str, float], read: int) -> list[Quote]:
+    """Every quotable unit of the top passages, scored against the question."""
     concepts = [(c, 1.0) for c in query.concepts] + [(c, CONTEXT_SHARE) for c in query.context]
     pool: list[Quote] = []
     for rank, hit in enumerate(hits[: min(read, PASSAGES_READ)]):
@@ -44,35 +54,39 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
         weighed = [(c, 0.0 if naming and names_only(c, naming) else f) for c, f in concepts]
         scores = [_weighted(sentence_scores(weighed, idf, text[a:b]), RANK_WEIGHT[rank]) for a, b in spans]
         pool += candidates(query.question, text, spans, scores, rank, definition=rank == 0 and bool(hit.passage.defined_term))
-    if not pool:
-        return []
+    return pool
+
+
+def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
+    """The top passage's best quote; for "from what date...?", its best one giving the figure
+    (its best match may be the sentence around the date: "see this page for updates on GDPR")."""
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
-    # "From what date...?": the top passage's best match may be the sentence around the date
-    # ("see this page for updates on GDPR"); its dated sentence that also matches answers.
     for figure in scope.figures_wanted(query.question):
         if figure.search(first.text(hits[0].passage.text)):
             break
         dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and figure.search(q.text(hits[0].passage.text))]
         if dated:
-            first = max(dated, key=lambda q: q.score)
-            break
+            return max(dated, key=lambda q: q.score)
+    return first
+
+
+def _second(query: Query, hits: list[Hit], pool: list[Quote], first: Quote) -> Quote | None:
+    """After old guidance, the current edition's word on the same subject, new or not, unless the
+    question asks about a year of its own ("...the 2014-16 model?"); otherwise the quote adding
+    most of what the first left out, if it adds enough."""
     covered = first.matched()
-    room = MAX_ANSWER_CHARS - len(first.text(hits[0].passage.text))
+    room = MAX_ANSWER_CHARS - len(first.text(hits[first.passage_rank].passage.text))
     fits = [q for q in pool if not q.overlaps(first) and len(q.text(hits[q.passage_rank].passage.text)) <= room]
+    if hits[first.passage_rank].passage.status != "current" and not scope.names_a_year(query.question):
+        current = [
+            q for q in fits
+            if hits[q.passage_rank].passage.status == "current" and q.matched() & covered
+            and q.score >= CURRENT_SHARE * first.score
+        ]
+        if current:
+            return max(current, key=lambda q: q.score)
     extras = [q for q in fits if q.novelty(covered) >= NOVELTY_SHARE * first.score > 0]
-    # Old guidance first: the current edition's word on the same subject, when it has one, comes
-    # next, new or not, unless the question asks about a year of its own ("...the 2014-16 model?").
-    old_first = hits[first.passage_rank].passage.status != "current" and not scope.names_a_year(query.question)
-    current = [
-        q for q in fits
-        if old_first and hits[q.passage_rank].passage.status == "current"
-        and q.matched() & covered and q.score >= CURRENT_SHARE * first.score
-    ]
-    if current:
-        chosen = [first, max(current, key=lambda q: q.score)]
-    else:
-        chosen = [first] + ([max(extras, key=lambda q: q.novelty(covered))] if extras else [])
-    return sorted(chosen, key=lambda q: (q.passage_rank, q.pieces))
+    return max(extras, key=lambda q: q.novelty(covered)) if extras else None
 
 
 def _weighted(scores: tuple[float, ...], factor: float) -> tuple[float, ...]:
