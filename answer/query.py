@@ -27,6 +27,9 @@ ASKS_MEANING = re.compile(
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*\b")
 
+Alternative = tuple[tuple[str, ...], float]  # BM25 terms of one name (words, then word pairs), weight
+Concept = tuple[Alternative, ...]
+
 _SOURCE_NAME = r"[A-Z][\w&’'-]*(?:\s+(?:and\s+)?[A-Z][\w&’'-]*)*"
 _SOURCE_KIND = r"(?:\s+(?P<{}>page|article|site|website|document|report|news|guidance))?"
 # "According to Lancashire and Cumbria LMC, ...", "Per the LMC page", "What does the LMC mean by ...",
@@ -48,7 +51,7 @@ def source_named(question: str) -> tuple[set[str], set[str]]:
     return set(bm25.words(name)), set(bm25.words(kind or ""))
 
 
-def names_only(concept: "Concept", words) -> bool:
+def names_only(concept: Concept, words) -> bool:
     """Is the concept, as the user put it, made of these words (or a pair with one of them)?"""
     own = concept[0][0]
     terms = [t for t in own if not bm25.is_pair(t)]
@@ -56,8 +59,6 @@ def names_only(concept: "Concept", words) -> bool:
     return (bool(terms) and all(t in words for t in terms)) or any(w in words for w in pair)
 
 
-Alternative = tuple[tuple[str, ...], float]  # BM25 terms of one name (words, then word pairs), weight
-Concept = tuple[Alternative, ...]
 
 
 @dataclass(frozen=True)
