@@ -24,6 +24,7 @@ RANK_WEIGHT = (1.0, 0.8, 0.65)  # a sentence from a lower-ranked passage must ma
 CONTEXT_SHARE = 0.5  # a follow-up's earlier subject counts this much when choosing sentences
 NOVELTY_SHARE = 0.15  # a second quote must add at least this share of the first quote's score
 MAX_ANSWER_CHARS = 700
+SUBJECT_SHARE = 0.5  # of the best quote's score, for a quote naming the subject to lead instead
 CURRENT_SHARE = 0.4  # of the first quote's score, for the current edition's quote to follow old guidance
 
 
@@ -61,6 +62,13 @@ def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
     """The top passage's best quote; for "from what date...?", its best one giving the figure
     (its best match may be the sentence around the date: "see this page for updates on GDPR")."""
     first = max((q for q in pool if q.passage_rank == 0), key=lambda q: q.score)
+    # "Is telephony included in GP IT funding?": of the top passage's close quotes, one naming
+    # telephony, rather than "...framework contracts, including GP IT Futures...".
+    text = hits[0].passage.text
+    if not scope.names_the_subject(query.question, first.text(text), who_only=False):
+        naming = [q for q in pool if q.passage_rank == 0 and q.score >= SUBJECT_SHARE * first.score
+                  and scope.names_the_subject(query.question, q.text(text), who_only=False)]
+        first = max(naming, key=lambda q: q.score) if naming else first
     for figure in scope.figures_wanted(query.question):
         if figure.search(first.text(hits[0].passage.text)):
             break

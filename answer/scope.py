@@ -193,14 +193,26 @@ _WHO_DOES_WHAT = re.compile(
 _QUALIFIER = re.compile(r"\s(?:in|of|at|with|from|on|under|across|within|by|since|during|when|if|now|these|nowadays)\s.*$", re.I)
 
 
-def names_the_subject(question: str, lead: str) -> bool:
+# "Is telephony included in GP IT funding?", "Are smartcards covered by ...": the thing asked about.
+_IS_IT_COVERED = re.compile(
+    r"^\W*(?:is|are|was|were|does|do)\s+(?:the\s+|our\s+|a\s+)?(?P<subject>[\w\s&-]+?)\s+"
+    r"(?:included|covered|funded|provided|paid for|part of|in scope)\b",
+    re.I,
+)
+
+
+def subject_of(question: str, who_only: bool = False) -> Optional[str]:
+    """What a who-pays / who-provides question (or, unless ``who_only``, an is-X-covered one)
+    asks about, its qualifiers dropped ("cyber security in our practice" -> "cyber security")."""
+    asked = _WHO_DOES_WHAT.match(question) or (None if who_only else _IS_IT_COVERED.match(question))
+    return _QUALIFIER.sub("", f" {asked.group('subject')} ").strip() if asked else None
+
+
+def names_the_subject(question: str, lead: str, who_only: bool = True) -> bool:
     """Does ``lead`` name what a who-pays / who-provides question asks about (its head noun,
     or a lexicon name for it: "computers" for "PCs")? True for any other question."""
-    asked = _WHO_DOES_WHAT.match(question)
-    if not asked:
-        return True
-    subject = _QUALIFIER.sub("", f" {asked.group('subject')} ").strip()
-    words = bm25.words(subject)
+    subject = subject_of(question, who_only)
+    words = bm25.words(subject or "")
     if not words:
         return True
     head, quoted = words[-1], set(bm25.tokens(lead))

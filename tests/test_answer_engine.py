@@ -296,3 +296,23 @@ def test_a_question_citing_a_source_is_answered_from_that_source(assistant):
     answer = assistant.ask("What levels of IT service does the LMC describe?")
     assert answer.citations[0].passage.source.startswith("004_")
     assert answer.text.startswith("“There are basically three tiers of service,")
+
+
+@pytest.mark.parametrize("question, who_only, subject", [
+    ("Who is responsible for cyber security in our practice?", True, "cyber security"),
+    ("Is telephony included in GP IT funding?", False, "telephony"),
+    ("Is telephony included in GP IT funding?", True, None),
+    ("Are our smartcards covered by the ICB?", False, "smartcards"),
+    ("What replaced GPSoC?", False, None),
+])
+def test_the_subject_of_a_who_pays_or_is_it_covered_question(question, who_only, subject):
+    from answer.scope import subject_of
+
+    assert subject_of(question, who_only) == subject
+
+
+def test_a_quote_naming_the_subject_leads_over_a_closer_match_of_its_other_words(assistant):
+    """'...framework contracts, including GP IT Futures...' matches 'included in GP IT' best;
+    the same passage's sentence on telephony is the answer."""
+    answer = assistant.ask("Is telephony included in GP IT funding?")
+    assert "GP telephony remains a practice responsibility" in answer.text
