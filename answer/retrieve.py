@@ -102,7 +102,7 @@ class Corpus:
             sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
             terms=_defined_terms(passages, whole),
-            title_words={p.source: frozenset(bm25.words(p.title)) for p in passages},
+            title_words={src: frozenset(bm25.words(title)) for src, title in {p.source: p.title for p in passages}.items()},
         )
 
     @cached_property
