@@ -107,6 +107,7 @@ EQUIVALENT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("operating model", "operating models", "op model", "op models"),
     # One word's forms that the stemmer cannot join ("choose" / "choice" / "chosen").
     ("choose", "chooses", "chose", "chosen", "choosing", "choice", "choices"),
+    ("website", "websites", "web site", "web sites"),
     ("pay", "pays", "paid", "paying", "payment", "payments"),
     ("buy", "buys", "bought", "buying"),
     ("give", "gives", "gave", "given", "giving"),
@@ -131,7 +132,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("network", "internet", "connection", "connectivity", "link", "broadband"),
     ("email", "e-mail", "nhsmail", "nhs mail", "mail"),
     ("prescription", "prescriptions", "prescribing", "repeat"),
-    ("online", "on line", "web", "website", "digital"),
+    ("online", "on line", "web", "digital"),
     ("security", "cyber", "secure", "data security", "hack", "hacked", "virus", "antivirus", "malware", "ransomware"),
     ("rules", "regulation", "regulations", "law", "legislation"),
     ("excluded", "out of scope", "not covered", "outside"),

@@ -316,3 +316,9 @@ def test_a_quote_naming_the_subject_leads_over_a_closer_match_of_its_other_words
     the same passage's sentence on telephony is the answer."""
     answer = assistant.ask("Is telephony included in GP IT funding?")
     assert "GP telephony remains a practice responsibility" in answer.text
+
+
+def test_website_is_its_own_word_not_any_web_or_digital_thing(assistant):
+    """With website ~ web ~ digital, 'who pays for our website?' quoted an 'EMIS Web' sentence."""
+    answer = assistant.ask("who pays for our website?")
+    assert answer.text.startswith("“We would encourage all practices to consider having their own website.”")
