@@ -4,7 +4,7 @@ that no longer exists, with the date and the body that does the job now."""
 from __future__ import annotations
 
 from answer import lexicon
-from opmodel.passage import Passage
+from opmodel.passage import UNDESCRIBED_NOTE, Passage
 
 
 def year(published: str | None) -> str | None:
@@ -19,6 +19,8 @@ def passage_note(markers: list[int], passage: Passage) -> str | None:
     dated = f"a {when} document" if when else "an undated document"
     cited = " and ".join(f"[{n}]" for n in markers)
     verb = "are" if len(markers) > 1 else "is"
+    if passage.status_note == UNDESCRIBED_NOTE:  # the default status is no verdict on the document
+        return f"{cited} {verb} from {dated} {UNDESCRIBED_NOTE}: “{passage.title}”."
     return f"{cited} {verb} from {dated}, now {passage.status}: “{passage.title}”."
 
 

@@ -17,14 +17,12 @@ from typing import Optional
 import yaml
 
 from opmodel.errors import ConfigError, DocumentError
-from opmodel.passage import STATUSES
+from opmodel.passage import STATUSES, UNDESCRIBED_NOTE
 
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.yaml"
 DEFAULT_STATUS = "historical"
-# Shown with its citations (the Slack bot's status line), so nobody takes the default for a verdict.
-UNDESCRIBED_NOTE = f"not described in {METADATA_FILE} yet, so its status is assumed, not known"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _FIELDS = {"title", "publisher", "published", "kind", "status", "notes", "status_note", "superseded_terms"}
 

@@ -35,7 +35,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "12"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "13"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -209,6 +209,7 @@ def _is_heading(block: Block, following: Optional[Block], previous: Optional[Blo
         and text[-1] not in ".,;:!-–—"
         and not _DATE_LINE.match(text)
         and not _is_note(text)
+        and not _is_labelled_date(text)
     )
 
 
@@ -217,6 +218,12 @@ def _reads_as_words(text: str) -> bool:
     visible = text.replace(" ", "")
     letters = sum(c.isalpha() for c in visible)
     return letters >= 0.6 * len(visible) and not any(c in visible for c in "_={}<>[]|\\")
+
+
+def _is_labelled_date(text: str) -> bool:
+    """"Published: 3 April 2023" dates the document; it heads nothing."""
+    match = _DEFINITION.match(text)
+    return bool(match) and bool(_DATE_LINE.match(match.group("meaning")))
 
 
 def _is_note(text: str) -> bool:

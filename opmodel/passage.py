@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 STATUSES = ("current", "superseded", "historical")
+# The status note of a document metadata.yaml does not describe: its status is the default.
+UNDESCRIBED_NOTE = "not described in metadata.yaml yet, so its status is assumed, not known"
 TABLE_CELL_SEPARATOR = " | "  # between the cells of a table row, as the loaders write it
 
 

@@ -59,3 +59,15 @@ def test_money_is_preferred_for_amounts_and_any_figure_for_dates():
     assert figure_needed(how_much).search("3 April 2014")  # a dated sentence is still an answer when no amount is
     assert figures_wanted("When did it start?")[0].search("3 April 2014")
     assert figures_wanted("Who buys it?") == ()
+
+
+def test_an_undescribed_documents_note_says_its_status_is_assumed():
+    from answer.currency import passage_note
+    from ingest.catalog import DocumentInfo
+    from opmodel.passage import Passage
+
+    info = DocumentInfo.undescribed("new-model.md")
+    passage = Passage(source=info.source, text="The ICB funds it.", ordinal=0, title="GP IT operating model 2023",
+                      status=info.status, published="2023-04", status_note=info.status_note)
+    assert passage_note([1], passage) == ("[1] is from a 2023 document not described in metadata.yaml yet, so its "
+                                          "status is assumed, not known: “GP IT operating model 2023”.")

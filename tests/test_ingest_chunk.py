@@ -273,3 +273,14 @@ def test_a_run_of_short_lines_is_a_list_not_ever_deeper_headings(tmp_path):
 def test_code_and_table_cells_are_not_headings(tmp_path):
     passages = chunk(tmp_path, "Header layout\n\n4 CARD32 ALIAS_LIST_OFFSET\nThe offset of the alias list.\n")
     assert [p.section for p in passages] == ["Header layout"]
+
+
+def test_a_labelled_date_is_not_a_heading(tmp_path):
+    """"Published: 3 April 2023" would otherwise head the whole document in every section path."""
+    from ingest.load import Document, markdown_blocks
+
+    text = "# GP IT operating model 2023\n\nPublished: 3 April 2023\n\nThe ICB funds the clinical system for every practice.\n"
+    doc = Document("model.md", tuple(markdown_blocks(text)))
+    (passage,) = chunk_document(doc, DocumentInfo(source="model.md", title="t", status="current"))
+    assert passage.section == "GP IT operating model 2023"
+    assert passage.text == "Published: 3 April 2023\nThe ICB funds the clinical system for every practice."
