@@ -66,8 +66,7 @@ def read_pdf(path: Path, source: str) -> tuple[list[Block], Optional[str]]:
 def _in_reading_order(lines: list[_Line]) -> list[_Line]:
     """A page set in two columns, left column first (see ingest.pdfcolumns)."""
     ordered = read_columns([(line.raw, line.space) for line in lines])
-    return lines if len(ordered) == len(lines) and all(a.raw == b for a, (b, _) in zip(lines, ordered)) \
-        else [_Line(raw, space) for raw, space in ordered]
+    return lines if ordered is None else [_Line(raw, space) for raw, space in ordered]
 
 
 def _title(reader) -> Optional[str]:
@@ -220,9 +219,8 @@ def _edges(lines: list[_Line]) -> list[tuple[int, int]]:
     return top + bottom
 
 
-def _gap_test(pages: list[list[_Line]]):
-    """Is there more space above this line than between the lines of a paragraph?"""
-    leading = _leading(pages)
+def _gap_test(leading: int):
+    """Is there more space above this line than between the lines of a paragraph (``leading``)?"""
     return lambda line: line.space >= max(leading + 1, 1.3 * leading)
 
 
@@ -231,7 +229,8 @@ def _signature(line: str) -> str:
 
 
 def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
-    gap_above = _gap_test(pages)
+    leading = _leading(pages)
+    gap_above = _gap_test(leading)
     # A line "fills" the column when it is nearly as wide as the widest lines. Where the
     # document separates paragraphs with space, a missing gap already says "same paragraph",
     # so only a clearly short line (a heading, a last line) may end one.
@@ -240,8 +239,13 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     blocks: list[Block] = []
     previous: Optional[str] = None  # the raw line the last block ended with; None after a gap
     indent = 0  # indentation of the last block's first line
-    leading = _leading(pages)
     notes: list[Block] = []  # the last page's footnotes, placed after the paragraph it carries on to the next
+
+    def start(block: Block) -> None:
+        """A new block: the footnotes held back from the page before come first."""
+        blocks.extend(notes)
+        notes.clear()
+        blocks.append(block)
     for page_number, page_lines in enumerate(pages, start=1):
         # A page break ends a paragraph only where a sentence ends: a full last line is no
         # evidence across pages, and a list's introduction often starts the next page. A
@@ -258,9 +262,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
             if i in rows:
                 row = rows[i]
                 cells = (reduce(_join, (normalise_space(part) for part in cell)) for cell in row.cells)
-                blocks.extend(notes)
-                notes = []
-                blocks.append(Block(TABLE_CELL_SEPARATOR.join(cells), page=page_number, table_row=True))
+                start(Block(TABLE_CELL_SEPARATOR.join(cells), page=page_number, table_row=True))
                 previous, i = lines[row.end - 1].raw, row.end
                 continue
             text = normalise_space(line.raw)
@@ -278,14 +280,12 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
             ):
                 blocks[-1] = Block(_join(blocks[-1].text, text), page=blocks[-1].page)
             else:
-                blocks.extend(notes)
-                notes = []
-                blocks.append(Block(text, page=page_number))
+                start(Block(text, page=page_number))
                 indent = _indent(line.raw)
             previous = line.raw
             i += 1
-        blocks.extend(notes)
-        notes = []
+        blocks.extend(notes)  # a page that only carried its paragraph on: the notes before it follow
+        notes.clear()
         for line in page_lines[body:]:
             text = normalise_space(line.raw)
             if _FOOTNOTE.match(text) or not notes:

@@ -20,16 +20,17 @@ MIN_SHARE = 0.5  # of the page's lines, in the stretch that no line crosses
 Line = tuple[str, int]  # layout text, space above it
 
 
-def read_columns(lines: Sequence[Line]) -> list[Line]:
-    """The page's lines, the left column's before the right column's where it has two."""
+def read_columns(lines: Sequence[Line]) -> Optional[list[Line]]:
+    """The page's lines, the left column's before the right column's; None when the page is
+    not in two columns."""
     gutter = _gutter(lines)
     if gutter is None:
-        return list(lines)
+        return None
     inside = [not _crosses(raw, gutter) for raw, _ in lines]
     first = inside.index(True)
     last = len(inside) - 1 - inside[::-1].index(True)
     if not all(inside[first : last + 1]) or last + 1 - first < max(MIN_COLUMN_LINES, MIN_SHARE * len(lines)):
-        return list(lines)
+        return None
     left, right = [], []
     left_space = right_space = 0
     for raw, space in lines[first : last + 1]:
