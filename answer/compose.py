@@ -70,9 +70,9 @@ def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
                   and scope.names_the_subject(query.question, q.text(text), who_only=False)]
         first = max(naming, key=lambda q: q.score) if naming else first
     for figure in scope.figures_wanted(query.question):
-        if figure.search(first.text(hits[0].passage.text)):
+        if figure.search(first.text(text)):
             break
-        dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and figure.search(q.text(hits[0].passage.text))]
+        dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and figure.search(q.text(text))]
         if dated:
             return max(dated, key=lambda q: q.score)
     return first

@@ -59,8 +59,6 @@ def names_only(concept: Concept, words) -> bool:
     return (bool(terms) and all(t in words for t in terms)) or any(w in words for w in pair)
 
 
-
-
 @dataclass(frozen=True)
 class Query:
     question: str  # what the user asked (merged with the conversation's subject for a follow-up)

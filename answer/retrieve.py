@@ -272,7 +272,7 @@ class Retriever:
         dense = [(corpus.passages[corpus.position[pid]], score) for pid, score in nearest if pid in corpus.position]
         # "According to the LMC, ...": the documents titled with the cited source's name get a nudge
         # like a year's, and its name stops counting as a word to look for inside them.
-        cited = {src for src, words in corpus.title_words.items() if query.source and query.source <= words}
+        cited = {src for src, words in corpus.title_words.items() if query.source <= words} if query.source else set()
         concepts = [c for c in query.all_concepts if not names_only(c, query.source)] if cited else query.all_concepts
         lexical = corpus.lexical(concepts, CANDIDATES)
 
@@ -287,11 +287,7 @@ class Retriever:
         fused = blend(cosine, bm)
         years = set(_YEAR.findall(query.question))
         for pid, passage in by_id.items():
-            if (passage.published or "")[:4] in years:
-                fused[pid] += YEAR_BONUS
-        for pid, passage in by_id.items():
-            if passage.source in cited:
-                fused[pid] += SOURCE_BONUS
+            fused[pid] += YEAR_BONUS * ((passage.published or "")[:4] in years) + SOURCE_BONUS * (passage.source in cited)
         for row in corpus.named_definitions(query.question):
             pid = corpus.passages[row].id
             if pid in fused:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from answer import bm25, lexicon
@@ -96,7 +97,7 @@ def unknown_words(question: str, vocabulary) -> tuple[str, ...]:
 def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
     """Capitalised words after the first, and acronyms, that the domain does not know."""
     names = [t for i, t in enumerate(_NAME.findall(question)) if i > 0 and t[0].isupper()]
-    return tuple(t for t in names if any(w not in vocabulary and w not in LEXICON_WORDS for w in bm25.words(t)))
+    return tuple(t for t in names if not all(_known_stem(w, vocabulary) for w in bm25.words(t)))
 
 
 def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None,
@@ -211,12 +212,22 @@ def subject_of(question: str, who_only: bool = False) -> Optional[str]:
 def names_the_subject(question: str, lead: str, who_only: bool = True) -> bool:
     """Does ``lead`` name what a who-pays / who-provides question asks about (its head noun,
     or a lexicon name for it: "computers" for "PCs")? True for any other question."""
+    names = _subject_names(question, who_only)
+    if names is None:
+        return True
+    quoted = set(bm25.tokens(lead))
+    return any(all(t in quoted for t in name) for name in names)
+
+
+@lru_cache(maxsize=1024)  # asked of every close quote of the top passage, for one question
+def _subject_names(question: str, who_only: bool) -> Optional[tuple[tuple[str, ...], ...]]:
+    """The words of each name the subject's head noun goes by, or None for no subject."""
     subject = subject_of(question, who_only)
     words = bm25.words(subject or "")
     if not words:
-        return True
-    head, quoted = words[-1], set(bm25.tokens(lead))
+        return None
+    head = words[-1]
     for concept in build_query(subject).concepts:
         if any(head in terms for terms, _ in concept):
-            return any(all(t in quoted for t in terms if not bm25.is_pair(t)) for terms, w in concept if w >= 0.7)
-    return head in quoted
+            return tuple(tuple(t for t in terms if not bm25.is_pair(t)) for terms, w in concept if w >= 0.7)
+    return ((head,),)
