@@ -191,7 +191,17 @@ _WHO_DOES_WHAT = re.compile(
     r"(?: for| to)? (?P<subject>[^?.!]+)",
     re.I,
 )
-_QUALIFIER = re.compile(r"\s(?:in|of|at|with|from|on|under|across|within|by|since|during|when|if|now|these|nowadays)\s.*$", re.I)
+# "Does the ICB pay for our building rent?", "Is the CCG responsible for replacing our PCs?": the
+# same question asked of one body, yes or no. The body is a few words ("NHS England", "our GP IT
+# delivery partner"); the thing asked about follows the verb.
+_DOES_BODY_DO_WHAT = re.compile(
+    r"^\W*(?:and |so |but )?(?:is|are|does|do|will|would|should|can|must|has|have)\s+(?:the\s+|our\s+|an?\s+)?"
+    r"(?:[\w&'’-]+\s+){0,4}?(?:pay|fund|provide|buy|supply|maintain|replace|responsible|look after|fix|own|give|"
+    r"commission|manage|install)(?:\s+for|\s+to)?\s+(?P<subject>[^?.!]+)",
+    re.I,
+)
+_QUALIFIER = re.compile(r"\s(?:in|of|at|with|from|on|under|across|within|by|since|during|when|if|now|these|nowadays|or|ourselves|"
+    r"themselves|itself)\s.*$", re.I)
 
 
 # "Is telephony included in GP IT funding?", "Are smartcards covered by ...": the thing asked about.
@@ -205,7 +215,8 @@ _IS_IT_COVERED = re.compile(
 def subject_of(question: str, who_only: bool = False) -> Optional[str]:
     """What a who-pays / who-provides question (or, unless ``who_only``, an is-X-covered one)
     asks about, its qualifiers dropped ("cyber security in our practice" -> "cyber security")."""
-    asked = _WHO_DOES_WHAT.match(question) or (None if who_only else _IS_IT_COVERED.match(question))
+    asked = _WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question) or (
+        None if who_only else _IS_IT_COVERED.match(question))
     return _QUALIFIER.sub("", f" {asked.group('subject')} ").strip() if asked else None
 
 
@@ -219,6 +230,9 @@ def names_the_subject(question: str, lead: str, who_only: bool = True) -> bool:
     return any(all(t in quoted for t in name) for name in names)
 
 
+_VAGUE = frozenset(bm25.words("stuff kit bits items things"))
+
+
 @lru_cache(maxsize=1024)  # asked of every close quote of the top passage, for one question
 def _subject_names(question: str, who_only: bool) -> Optional[tuple[tuple[str, ...], ...]]:
     """The words of each name the subject's head noun goes by, or None for no subject."""
@@ -226,7 +240,8 @@ def _subject_names(question: str, who_only: bool) -> Optional[tuple[tuple[str, .
     words = bm25.words(subject or "")
     if not words:
         return None
-    head = words[-1]
+    # "the core IT stuff": a vague last word is not what the quote must name.
+    head = ([w for w in words if w not in _VAGUE] or words)[-1]
     for concept in build_query(subject).concepts:
         if any(head in terms for terms, _ in concept):
             return tuple(tuple(t for t in terms if not bm25.is_pair(t)) for terms, w in concept if w >= 0.7)

@@ -304,11 +304,34 @@ def test_a_question_citing_a_source_is_answered_from_that_source(assistant):
     ("Is telephony included in GP IT funding?", True, None),
     ("Are our smartcards covered by the ICB?", False, "smartcards"),
     ("What replaced GPSoC?", False, None),
+    # The same question asked of one body, yes or no.
+    ("Does the ICB pay for our building rent?", True, "our building rent"),
+    ("Is the CCG responsible for replacing our PCs?", True, "replacing our PCs"),
+    ("Does our GP IT delivery partner provide training?", True, "training"),
+    ("Do we have to pay for the core IT stuff ourselves or does the NHS cover it?", True, "the core IT stuff"),
+    ("Is it the practice that pays?", True, None),
 ])
 def test_the_subject_of_a_who_pays_or_is_it_covered_question(question, who_only, subject):
     from answer.scope import subject_of
 
     assert subject_of(question, who_only) == subject
+
+
+@pytest.mark.parametrize("question", [
+    "Does the ICB pay for our building rent?",
+    "Is the ICB responsible for our car park lighting?",
+])
+def test_a_yes_no_question_about_a_thing_the_documents_never_name_is_declined(assistant, question):
+    """Both were answered with a sentence about paying for systems, or about accountability in general."""
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == "weak_evidence"
+
+
+def test_a_vague_last_word_is_not_the_subject():
+    from answer.scope import names_the_subject
+
+    question = "Do we have to pay for the core IT stuff ourselves?"
+    assert names_the_subject(question, "Core and mandated requirements are funded by the ICB.")
 
 
 def test_a_quote_naming_the_subject_leads_over_a_closer_match_of_its_other_words(assistant):
