@@ -168,6 +168,12 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("paper", "paperless", "paper-based", "electronic"),
     ("tier", "tiers", "level", "levels"),
     ("local", "locally", "area", "region", "regional"),
+    # What a practice runs itself as a business, in staff's words and in the operating model's.
+    ("business system", "business systems", "business support system", "business support systems",
+     "back office", "back-office", "non-clinical", "payroll", "rota", "rotas", "hr system", "hr systems",
+     "hr software", "accounting software", "accounts software"),
+    ("online consultation", "online consultations", "video consultation", "video consultations",
+     "e-consultation", "e-consultations", "econsultation", "video call", "video calls"),
 )
 
 # A specific word and the broader terms documents use for it (one direction only: a dentist is

@@ -345,3 +345,9 @@ def test_website_is_its_own_word_not_any_web_or_digital_thing(assistant):
     """With website ~ web ~ digital, 'who pays for our website?' quoted an 'EMIS Web' sentence."""
     answer = assistant.ask("who pays for our website?")
     assert answer.text.startswith("“We would encourage all practices to consider having their own website.”")
+
+
+def test_staff_words_for_back_office_software_find_the_business_systems_definition(assistant):
+    """'HR system' is nowhere in the documents; 'Practice business support systems' is what they call it."""
+    answer = assistant.ask("Is our HR system the practice's responsibility?")
+    assert answer.citations[0].passage.defined_term == "Practice business support systems"
