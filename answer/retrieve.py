@@ -120,6 +120,15 @@ class Corpus:
     def version(self) -> str:
         return self.snapshot.collection
 
+    def mentions(self, name: str) -> bool:
+        """Does any passage hold ``name`` word for word (case aside)? Only the passages holding
+        all its words are read."""
+        words = list(dict.fromkeys(bm25.words(name)))
+        if not words:
+            return False
+        phrase = re.compile(r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, _plain_words(name))) + r"(?![a-z0-9])")
+        return any(phrase.search(self.passages[r].text.lower()) for r in self.bm25.having(words))
+
     def named_definitions(self, question: str) -> list[int]:
         """Rows of the definitions whose distinctive term the question names word for word."""
         words = _plain_words(question)

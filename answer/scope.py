@@ -34,7 +34,7 @@ from typing import Optional
 
 from answer import bm25, lexicon
 from answer.query import build_query
-from answer.retrieve import Retrieval
+from answer.retrieve import Corpus, Retrieval
 
 # Calibrated on the eval dev split.
 MIN_DENSE = 0.32  # nearest passage less similar than this: the documents do not discuss it
@@ -100,6 +100,23 @@ def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
     return tuple(t for t in names if not all(_known_stem(w, vocabulary) for w in bm25.words(t)))
 
 
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]+(?=s?\b)")
+CENTRAL_SHARE = 1 / 3  # of a question's content words, for an absent name to be what it is about
+
+
+def absent_acronyms(question: str, corpus: Corpus) -> tuple[str, ...]:
+    """Acronyms the lexicon knows but the documents never use under any of their names, and
+    that the question is about rather than mentions in passing: "What does HSCN replace?"
+    asked of documents naming neither HSCN nor N3 (not "... like HR and finance?")."""
+    absent = tuple(
+        a for a in dict.fromkeys(_ACRONYM.findall(question))
+        if bm25.words(a) and not corpus.mentions(a)
+        and not any(corpus.mentions(n) for n, w in lexicon.related_terms(a.lower()).items() if w >= lexicon.LINEAGE_NAME)
+    )
+    words = set(bm25.words(question))
+    return absent if words and len(absent) >= CENTRAL_SHARE * len(words) else ()
+
+
 def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None,
           reworded_dense: Optional[float] = None) -> Verdict:
     """``question`` is what the user typed in this turn. For a follow-up, ``retrieval`` was
@@ -128,7 +145,7 @@ def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None
         return Verdict(False, "out_of_scope" if unknown else "weak_evidence", dense, unknown)
     if dense < UNSURE_DENSE and unknown:
         return Verdict(False, "weak_evidence", dense, unknown)
-    if dense < CLEAR_DENSE and unknown_names(question, idf):
+    if dense < CLEAR_DENSE and (unknown_names(question, idf) or absent_acronyms(question, retrieval.corpus)):
         return Verdict(False, "weak_evidence", dense, unknown)
     if any(year not in idf for year in _YEAR.findall(question)):
         return Verdict(False, "weak_evidence", dense, unknown)

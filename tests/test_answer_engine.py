@@ -351,3 +351,23 @@ def test_staff_words_for_back_office_software_find_the_business_systems_definiti
     """'HR system' is nowhere in the documents; 'Practice business support systems' is what they call it."""
     answer = assistant.ask("Is our HR system the practice's responsibility?")
     assert answer.citations[0].passage.defined_term == "Practice business support systems"
+
+
+@pytest.mark.parametrize("question", ["What does HSCN replace?", "What replaced N3?"])
+def test_a_question_about_a_network_the_documents_never_name_is_declined(assistant, question):
+    """The lexicon knows HSCN and N3; these documents name neither, and the 'expected to replace
+    a single published document' they quoted has nothing to do with either."""
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == "weak_evidence"
+
+
+def test_an_unnamed_acronym_mentioned_in_passing_does_not_decline(assistant):
+    answer = assistant.ask("Who has to provide the IT we use to run the practice as a business, like HR and finance?")
+    assert not answer.abstained
+
+
+def test_the_corpus_knows_a_name_only_as_a_phrase(assistant):
+    """'health', 'social', 'care' and 'network' are all in these documents, never together."""
+    corpus = assistant.retriever.corpus()
+    assert corpus.mentions("primary care networks") and corpus.mentions("Primary Care  Networks")
+    assert not corpus.mentions("health and social care network")
