@@ -9,7 +9,7 @@ responsible for: ... Registration Authority ...").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answer import bm25, scope
 from answer.currency import currency_notes
@@ -25,6 +25,7 @@ CONTEXT_SHARE = 0.5  # a follow-up's earlier subject counts this much when choos
 NOVELTY_SHARE = 0.15  # a second quote must add at least this share of the first quote's score
 MAX_ANSWER_CHARS = 700
 SUBJECT_SHARE = 0.5  # of the best quote's score, for a quote naming the subject to lead instead
+DUTY_SHARE = 0.5  # of the best quote's score, for one saying who pays for or answers for the subject to lead
 CURRENT_SHARE = 0.4  # of the first quote's score, for the current edition's quote to follow old guidance
 
 
@@ -34,12 +35,20 @@ def _spans(hit: Hit) -> list[tuple[int, int]]:
 
 def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int = PASSAGES_READ) -> list[Quote]:
     """The best quote of the top passage, then the quote that best covers what it left out
-    ("Is the DES compulsory?": the DES sentence, then the one saying it is voluntary)."""
+    ("Is the DES compulsory?": the DES sentence, then the one saying it is voluntary). For
+    "who pays for X?", a quote of any passage read saying who pays for X leads."""
     pool = _candidates(query, hits, idf, read)
     if not pool:
         return []
     first = _lead(query, hits, pool)
     second = _second(query, hits, pool, first)
+    if second and first.passage_rank > 0 and not scope.names_the_subject(
+            query.question, second.text(hits[second.passage_rank].passage.text), who_only=False):
+        # A lower passage's "GP telephony remains a practice responsibility" answered: the top
+        # passages' other words ("CCGs must pay for systems...") would only muddy it.
+        second = None
+    if second and second.passage_rank < first.passage_rank:
+        return [first, second]  # a lower passage's quote answers: it leads
     return sorted([first, *([second] if second else [])], key=lambda q: (q.passage_rank, q.pieces))
 
 
@@ -69,6 +78,11 @@ def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
         naming = [q for q in pool if q.passage_rank == 0 and q.score >= SUBJECT_SHARE * first.score
                   and scope.names_the_subject(query.question, q.text(text), who_only=False)]
         first = max(naming, key=lambda q: q.score) if naming else first
+    if scope.subject_of(query.question, who_only=True) and not _answers_who(query, hits, first):
+        # "Who pays for our phones?": "GP telephony remains a practice responsibility" in the
+        # second passage answers; the top passage's "Non-core - eg IP Telephony" only classifies.
+        answering = [q for q in pool if q.score >= DUTY_SHARE * first.score and _answers_who(query, hits, q)]
+        first = max(answering, key=lambda q: q.score) if answering else first
     for figure in scope.figures_wanted(query.question):
         if figure.search(first.text(text)):
             break
@@ -76,6 +90,10 @@ def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
         if dated:
             return max(dated, key=lambda q: q.score)
     return first
+
+
+def _answers_who(query: Query, hits: list[Hit], q: Quote) -> bool:
+    return scope.answers_who(query.question, q.text(hits[q.passage_rank].passage.text))
 
 
 def _second(query: Query, hits: list[Hit], pool: list[Quote], first: Quote) -> Quote | None:
@@ -123,8 +141,12 @@ def _columns(passage, quoted: str) -> str:
 
 def compose(query: Query, hits: list[Hit], idf: dict[str, float], top_k: int) -> Composed:
     """Answer text, its citations and its currency notes."""
-    cites = citations(hits, top_k)
     quotes = pick_quotes(query, hits, idf, read=top_k)
+    if quotes and quotes[0].passage_rank > 0:  # the passage the answer rests on is cited first
+        order = [quotes[0].passage_rank, *(i for i in range(len(hits)) if i != quotes[0].passage_rank)]
+        hits = [hits[i] for i in order]
+        quotes = [replace(q, passage_rank=order.index(q.passage_rank)) for q in quotes]
+    cites = citations(hits, top_k)
     quoted = [(q.passage_rank + 1, hits[q.passage_rank].passage, q.text(hits[q.passage_rank].passage.text)) for q in quotes]
     parts = [f"“{text}” [{n}]{_columns(passage, text)}" for n, passage, text in quoted]
     notes = currency_notes(quoted)

@@ -217,7 +217,7 @@ _DOES_BODY_DO_WHAT = re.compile(
     r"commission|manage|install)(?:\s+for|\s+to)?\s+(?P<subject>[^?.!]+)",
     re.I,
 )
-_QUALIFIER = re.compile(r"\s(?:in|of|at|with|from|on|under|across|within|by|since|during|when|if|now|these|nowadays|or|ourselves|"
+_QUALIFIER = re.compile(r"\s(?:in|of|at|with|from|on|under|across|within|by|for|since|during|when|if|now|these|nowadays|or|ourselves|"
     r"themselves|itself)\s.*$", re.I)
 
 
@@ -237,6 +237,23 @@ def subject_of(question: str, who_only: bool = False) -> Optional[str]:
     return _QUALIFIER.sub("", f" {asked.group('subject')} ").strip() if asked else None
 
 
+# What a sentence says when it answers who pays for or is responsible for something.
+_DUTY_WORDS = frozenset(bm25.words(
+    "pay pays paid paying fund funds funded funding cost costs budget budgets responsible responsibility "
+    "responsibilities accountable accountability purchase purchased buy buys bought buying"
+))
+
+
+def answers_who(question: str, sentence: str) -> bool:
+    """Does the sentence say who pays for or answers for what the question asks about, named
+    by its own word or an exact equivalent ("telephony" for "phones"), not a looser synonym?"""
+    names = _subject_names(question, True, 0.9)
+    if names is None or _DUTY_WORDS.isdisjoint(bm25.words(sentence)):
+        return False
+    quoted = set(bm25.tokens(sentence))
+    return any(all(t in quoted for t in name) for name in names)
+
+
 def names_the_subject(question: str, lead: str, who_only: bool = True) -> bool:
     """Does ``lead`` name what a who-pays / who-provides question asks about (its head noun,
     or a lexicon name for it: "computers" for "PCs")? True for any other question."""
@@ -251,7 +268,7 @@ _VAGUE = frozenset(bm25.words("stuff kit bits items things"))
 
 
 @lru_cache(maxsize=1024)  # asked of every close quote of the top passage, for one question
-def _subject_names(question: str, who_only: bool) -> Optional[tuple[tuple[str, ...], ...]]:
+def _subject_names(question: str, who_only: bool, closeness: float = 0.7) -> Optional[tuple[tuple[str, ...], ...]]:
     """The words of each name the subject's head noun goes by, or None for no subject."""
     subject = subject_of(question, who_only)
     words = bm25.words(subject or "")
@@ -261,5 +278,5 @@ def _subject_names(question: str, who_only: bool) -> Optional[tuple[tuple[str, .
     head = ([w for w in words if w not in _VAGUE] or words)[-1]
     for concept in build_query(subject).concepts:
         if any(head in terms for terms, _ in concept):
-            return tuple(tuple(t for t in terms if not bm25.is_pair(t)) for terms, w in concept if w >= 0.7)
+            return tuple(tuple(t for t in terms if not bm25.is_pair(t)) for terms, w in concept if w >= closeness)
     return ((head,),)

@@ -223,6 +223,31 @@ def test_old_guidance_first_is_followed_by_the_current_editions_word_on_it(assis
     assert "CCGs must pay for systems" not in answer.text.split("\n\n")[0]
 
 
+def test_a_quote_saying_who_pays_for_the_thing_leads_and_its_passage_is_cited_first(assistant):
+    """The LMC's 'Non-core - eg IP Telephony' only classifies telephony; the operating model's
+    sentence says whose responsibility it is. It leads, alone: the top passage's 'CCGs must pay
+    for systems...' is about clinical systems."""
+    answer = assistant.ask("who pays for our phones?")
+    assert answer.text.startswith("“guidance and a template specification to support practices procuring "
+                                  "Advanced Telephony Solutions although GP telephony remains a practice "
+                                  "responsibility.” [1]")
+    assert "GP telephony remains a practice responsibility" in answer.citations[0].passage.text
+    assert "CCGs must pay for systems" not in answer.text
+
+
+@pytest.mark.parametrize("question, sentence, answers", [
+    ("Who pays for our phones?", "GP telephony remains a practice responsibility.", True),
+    ("Who pays for our phones?", "Non-core – eg IP Telephony", False),  # names it, says nothing of who pays
+    ("Who pays for our phones?", "CCGs must pay for systems.", False),  # says who pays, for something else
+    ("Who provides IT training for practice staff?", "IT equipment purchased by practice staff", False),
+    ("What is telephony?", "GP telephony remains a practice responsibility.", False),  # not a who-pays question
+])
+def test_a_sentence_answers_who_pays_when_it_names_the_thing_and_a_duty(question, sentence, answers):
+    from answer.scope import answers_who
+
+    assert answers_who(question, sentence) is answers
+
+
 def test_a_question_about_a_past_year_keeps_to_its_period(assistant):
     answer = assistant.ask("How much funding was in the 2014-16 operating model?")
     assert "£230million" in answer.text and "2021" not in answer.text.split("\n\n")[0]
