@@ -32,6 +32,9 @@ STOPWORDS = frozenset(
 )
 _CLITIC = re.compile(r"(?<=[a-z])['’](?:s|re|ve|ll|d|m)\b|n['’]t\b")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,}[0-9]?)s\b")  # "CCGs" -> "CCG", "PCNs" -> "PCN"
+# "Organisations out of scope" is the opposite of "Organisations in scope", yet without its
+# stopwords it reads the same: the phrase is one word.
+_OUT_OF_SCOPE = re.compile(r"\bout[\s-]+of[\s-]+(?:the[\s-]+)?scope\b")
 
 
 @lru_cache(maxsize=1 << 18)  # a corpus has far fewer distinct words than words: building BM25 is mostly this
@@ -60,7 +63,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Stemmed content words in order."""
-    text = _CLITIC.sub("", _ACRONYM_PLURAL.sub(r"\1", text).lower())
+    text = _OUT_OF_SCOPE.sub("outofscope", _CLITIC.sub("", _ACRONYM_PLURAL.sub(r"\1", text).lower()))
     return [stem(w) for w in _WORD.findall(text) if w not in STOPWORDS]
 
 

@@ -396,3 +396,8 @@ def test_the_corpus_knows_a_name_only_as_a_phrase(assistant):
     corpus = assistant.retriever.corpus()
     assert corpus.mentions("primary care networks") and corpus.mentions("Primary Care  Networks")
     assert not corpus.mentions("health and social care network")
+
+
+def test_out_of_scope_organisations_are_not_answered_with_those_in_scope(assistant):
+    answer = assistant.ask("Which organisations are out of scope of the operating model?")
+    assert answer.text.startswith("“Organisations out of scope:")

@@ -59,6 +59,13 @@ def test_tokens_fold_plurals_clitics_and_acronym_plurals():
     assert bm25.stem("planned") == bm25.stem("plan")
 
 
+def test_out_of_scope_is_one_word_not_the_same_as_in_scope():
+    """Without its stopwords "out of scope" would read as "scope", like "in scope"."""
+    assert bm25.words("Organisations out of scope:") == ["organisation", "outofscop"]
+    assert bm25.words("Out-of-scope services") == ["outofscop", "servic"]
+    assert bm25.words("Organisations in scope:") == ["organisation", "scop"]
+
+
 def test_concept_scores_once_through_its_best_name():
     docs = [bm25.tokens(t) for t in (
         "the integrated care board (ICB) pays",
