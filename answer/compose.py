@@ -78,7 +78,7 @@ def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
         naming = [q for q in pool if q.passage_rank == 0 and q.score >= SUBJECT_SHARE * first.score
                   and scope.names_the_subject(query.question, q.text(text), who_only=False)]
         first = max(naming, key=lambda q: q.score) if naming else first
-    if scope.subject_of(query.question, who_only=True) and not _answers_who(query, hits, first):
+    if scope.asks_who(query.question) and not _answers_who(query, hits, first):
         # "Who pays for our phones?": "GP telephony remains a practice responsibility" in the
         # second passage answers; the top passage's "Non-core - eg IP Telephony" only classifies.
         answering = [q for q in pool if q.score >= DUTY_SHARE * first.score and _answers_who(query, hits, q)]

@@ -147,6 +147,8 @@ def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None
         return Verdict(False, "weak_evidence", dense, unknown)
     if dense < CLEAR_DENSE and (unknown_names(question, idf) or absent_acronyms(question, retrieval.corpus)):
         return Verdict(False, "weak_evidence", dense, unknown)
+    if unknown_topic(question, idf):
+        return Verdict(False, "weak_evidence", dense, unknown)
     if any(year not in idf for year in _YEAR.findall(question)):
         return Verdict(False, "weak_evidence", dense, unknown)
     return Verdict(True, None, dense, unknown)
@@ -229,12 +231,34 @@ _IS_IT_COVERED = re.compile(
 )
 
 
+# "What does the operating model say about practice mergers?": the topic follows "about".
+_SAYS_ABOUT = re.compile(
+    r"\b(?:say|says|said|mention|mentions|mentioned|anything|something|written)\b[^?.!]*?\babout\s+"
+    r"(?P<subject>[^?.!]+)",
+    re.I,
+)
+
+
+def asks_who(question: str) -> bool:
+    """Is it a who-pays / who-provides question, of anyone or of one body?"""
+    return bool(_WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question))
+
+
 def subject_of(question: str, who_only: bool = False) -> Optional[str]:
     """What a who-pays / who-provides question (or, unless ``who_only``, an is-X-covered one)
     asks about, its qualifiers dropped ("cyber security in our practice" -> "cyber security")."""
     asked = _WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question) or (
         None if who_only else _IS_IT_COVERED.match(question))
     return _QUALIFIER.sub("", f" {asked.group('subject')} ").strip() if asked else None
+
+
+def unknown_topic(question: str, vocabulary) -> Optional[str]:
+    """The head word of what a "what does it say about X?" question asks about, when neither
+    the documents nor the lexicon know it: they cannot say anything about practice mergers."""
+    asked = _SAYS_ABOUT.search(question)
+    words = bm25.words(_QUALIFIER.sub("", f" {asked.group('subject')} ")) if asked else []
+    head = ([w for w in words if w not in _VAGUE] or words or [None])[-1]
+    return head if head and not _known_stem(head, vocabulary) else None
 
 
 # What a sentence says when it answers who pays for or is responsible for something.
@@ -247,7 +271,7 @@ _DUTY_WORDS = frozenset(bm25.words(
 def answers_who(question: str, sentence: str) -> bool:
     """Does the sentence say who pays for or answers for what the question asks about, named
     by its own word or an exact equivalent ("telephony" for "phones"), not a looser synonym?"""
-    names = _subject_names(question, True, 0.9)
+    names = _subject_names(question, True, 0.9) if asks_who(question) else None
     if names is None or _DUTY_WORDS.isdisjoint(bm25.words(sentence)):
         return False
     quoted = set(bm25.tokens(sentence))

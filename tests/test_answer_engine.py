@@ -401,3 +401,21 @@ def test_the_corpus_knows_a_name_only_as_a_phrase(assistant):
 def test_out_of_scope_organisations_are_not_answered_with_those_in_scope(assistant):
     answer = assistant.ask("Which organisations are out of scope of the operating model?")
     assert answer.text.startswith("“Organisations out of scope:")
+
+
+def test_a_question_about_a_topic_the_documents_never_mention_is_declined(assistant):
+    """'operating model' brought it close to every passage; 'mergers' is in none of them."""
+    answer = assistant.ask("Does the operating model say anything about practice mergers?")
+    assert answer.abstained and answer.reason == "weak_evidence"
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("Does the operating model say anything about practice mergers?", "merger"),
+    ("What does the operating model say about GDPR?", None),
+    ("What did the LMC say about EMIS Web migration?", None),
+    ("Who pays for mergers?", None),  # not a says-about question: the who-pays checks judge it
+])
+def test_the_topic_of_a_says_about_question_is_checked_against_the_documents_words(assistant, question, unknown):
+    from answer.scope import unknown_topic
+
+    assert unknown_topic(question, assistant.retriever.corpus().bm25.idf) == unknown
