@@ -46,6 +46,13 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # passages ("operating model" is defined too, but it is everywhere).
 TERM_BONUS = 0.1
 TERM_MAX_PASSAGES = 3
+# "What is the definition of a practice?", "what does the operating model mean by practice?":
+# asked for by name, its definition is the answer however common the term.
+DEFINITION_ASKED_MARGIN = 0.01  # over the best fused score: the question names the term it wants defined
+_DEFINITION_ASKED = re.compile(
+    r"(?:\b(?:definition of|meant by|mean by|means by|meaning of)|^\W*define)\s+(?:an?\s+|the\s+)?(?P<term>[^?.!,;:]+)",
+    re.I,
+)
 # From this many passages, a new index version's lexical side is built in the background
 # (about 2 s per 10,000 passages on 2 cores) while the previous version keeps answering.
 BACKGROUND_REBUILD_PASSAGES = 20_000
@@ -73,6 +80,7 @@ class Corpus:
     sentence_starts: tuple[np.ndarray, np.ndarray]  # passages with sentences, and the row of each one's first
     position: dict[str, int]  # passage id -> row in passages
     terms: dict[tuple[str, ...], tuple[int, ...]]  # distinctive defined term's words -> rows of its definitions
+    definitions: dict[tuple[str, ...], tuple[int, ...]]  # every defined term's stemmed words -> its rows
     title_words: dict[str, frozenset[str]]  # document (source) -> the stems of its title
 
     @classmethod
@@ -102,6 +110,7 @@ class Corpus:
             sentence_starts=_first_rows(owner),
             position={p.id: i for i, p in enumerate(passages)},
             terms=_defined_terms(passages, whole),
+            definitions=_all_definitions(passages),
             title_words={src: frozenset(bm25.words(title)) for src, title in {p.source: p.title for p in passages}.items()},
         )
 
@@ -128,6 +137,17 @@ class Corpus:
             return False
         phrase = re.compile(r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, _plain_words(name))) + r"(?![a-z0-9])")
         return any(phrase.search(self.passages[r].text.lower()) for r in self.bm25.having(words))
+
+    def asked_definitions(self, question: str) -> tuple[int, ...]:
+        """Rows of the definitions of the term a question asks the meaning of, if any."""
+        asked = _DEFINITION_ASKED.search(question)
+        words = tuple(bm25.words(asked.group("term"))) if asked else ()
+        # "... the operating model's definition of a clinical system" ends with its term;
+        # "define practice staff for me" may not: the longest defined run from its start counts.
+        for n in range(len(words), 0, -1):
+            if words[:n] in self.definitions:
+                return self.definitions[words[:n]]
+        return ()
 
     def named_definitions(self, question: str) -> list[int]:
         """Rows of the definitions whose distinctive term the question names word for word."""
@@ -176,6 +196,14 @@ def _defined_terms(passages: list[Passage], lexical: bm25.BM25) -> dict[tuple[st
         if holding.size <= TERM_MAX_PASSAGES or len(list(islice(uses, TERM_MAX_PASSAGES + 1))) <= TERM_MAX_PASSAGES:
             out[tuple(_plain_words(term))] = tuple(found)
     return out
+
+
+def _all_definitions(passages: list[Passage]) -> dict[tuple[str, ...], tuple[int, ...]]:
+    rows: dict[tuple[str, ...], list[int]] = {}
+    for row, p in enumerate(passages):
+        if p.defined_term and (words := tuple(bm25.words(p.defined_term))):
+            rows.setdefault(words, []).append(row)
+    return {k: tuple(v) for k, v in rows.items()}
 
 
 def _plain_words(text: str) -> list[str]:
@@ -301,6 +329,10 @@ class Retriever:
             pid = corpus.passages[row].id
             if pid in fused:
                 fused[pid] += TERM_BONUS
+        for row in corpus.asked_definitions(query.question):
+            pid = corpus.passages[row].id
+            by_id.setdefault(pid, corpus.passages[row])
+            fused[pid] = max(fused.values(), default=0.0) + DEFINITION_ASKED_MARGIN
         # Equal evidence: prefer current guidance, without hiding historical documents.
         ranked = sorted(fused, key=lambda pid: (-round(fused[pid], 6), by_id[pid].status != "current"))[:k]
         hits = [

@@ -419,3 +419,23 @@ def test_the_topic_of_a_says_about_question_is_checked_against_the_documents_wor
     from answer.scope import unknown_topic
 
     assert unknown_topic(question, assistant.retriever.corpus().bm25.idf) == unknown
+
+
+@pytest.mark.parametrize("question, term", [
+    ("What is the definition of a practice?", "Practice"),
+    ("what does the operating model mean by practice?", "Practice"),
+    ("Quote the operating model's definition of a clinical system.", "Clinical system"),
+    ("define practice staff for me", "Practice staff"),
+])
+def test_a_definition_asked_for_by_name_leads_however_common_its_term(assistant, question, term):
+    """'practice' is in nearly every passage, and 'The following definitions are used in this
+    document:' matched 'definition' best."""
+    answer = assistant.ask(question)
+    assert answer.citations[0].passage.defined_term == term
+    assert answer.text.startswith(f"“{term}:")
+
+
+def test_define_as_a_verb_mid_question_asks_for_no_definition(assistant):
+    corpus = assistant.retriever.corpus()
+    assert corpus.asked_definitions("How many capabilities does GP IT Futures define that a foundation solution meets?") == ()
+    assert corpus.asked_definitions("What is the meaning of life?") == ()
