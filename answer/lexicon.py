@@ -150,7 +150,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("problem", "problems", "headache", "difficult", "difficulties", "frustrating", "burden", "hassle"),
     ("spec", "specification", "template"),
     ("latest", "newest", "current", "revised", "updated", "revision"),
-    ("still running", "still in place", "still exist", "expired", "expire", "finish", "finished", "ended",
+    ("still running", "still in place", "still exist", "expired", "expire", "finish", "finished", "end", "ends", "ended",
      "came to an end", "come to an end", "replaced", "superseded", "abolished",
      "no longer"),
     ("earlier", "previous", "preceding", "former", "older"),

@@ -196,10 +196,29 @@ def quotes_answer(question: str, quoted: list[str]) -> bool:
     the quote looks ahead."""
     if ASKS_ABOUT_THE_FUTURE.search(question) and not (quoted and _LOOKS_AHEAD.search(quoted[0])):
         return False
-    if not (quoted and names_the_subject(question, quoted[0])):
+    if not (quoted and names_the_subject(question, quoted[0]) and mentions_what_happened(question, quoted[0])):
         return False
     needed = figure_needed(question)
     return needed is None or bool(needed.search(quoted[0]))
+
+
+# "When does the operating model end?": what the question dates comes between its auxiliary
+# and its last word (the event). "The GPSoC contractual framework expired in December 2018"
+# dates an end, but not of the operating model.
+_WHEN_DID = re.compile(r"^\W*(?:and\s+|so\s+)?when\s+(?:did|does|do|will|was|were|is|are)\s+(?P<subject>.+?)\s+[\w-]+\W*$", re.I)
+
+
+def mentions_what_happened(question: str, lead: str) -> bool:
+    """For "when did X happen?", does the lead name any word of X (or an exact equivalent)?
+    True for any other question."""
+    asked = _WHEN_DID.match(question)
+    if not asked:
+        return True
+    concepts = [c for c in build_query(asked.group("subject")).concepts if not all(map(bm25.is_pair, c[0][0]))]
+    if not concepts:
+        return True
+    quoted = set(bm25.tokens(lead))
+    return any(all(t in quoted for t in terms if not bm25.is_pair(t)) for c in concepts for terms, w in c if w >= 0.9)
 
 
 # "Who pays for the practice building?" is not answered by "CCGs must pay for systems ...":

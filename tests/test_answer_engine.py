@@ -439,3 +439,21 @@ def test_define_as_a_verb_mid_question_asks_for_no_definition(assistant):
     corpus = assistant.retriever.corpus()
     assert corpus.asked_definitions("How many capabilities does GP IT Futures define that a foundation solution meets?") == ()
     assert corpus.asked_definitions("What is the meaning of life?") == ()
+
+
+def test_an_end_is_an_expiry(assistant):
+    answer = assistant.ask("when did GPSoC end?")
+    assert answer.text.startswith("“The GPSoC contractual framework expired in December 2018.")
+
+
+@pytest.mark.parametrize("question, lead, mentions", [
+    ("When does the operating model end?", "The GPSoC contractual framework expired in December 2018.", False),
+    ("When did GPSoC end?", "The GPSoC contractual framework expired in December 2018.", True),
+    ("When was the first GP IT operating model published?", "Since the first GP IT Operating Model in 2012", True),
+    ("Who pays for the operating model?", "The GPSoC contractual framework expired.", True),  # not a when-question
+])
+def test_a_when_question_needs_a_lead_naming_what_it_dates(question, lead, mentions):
+    """'framework' is only a synonym of 'operating model': an expiry of another framework is no answer."""
+    from answer.scope import mentions_what_happened
+
+    assert mentions_what_happened(question, lead) is mentions
