@@ -199,7 +199,41 @@ def quotes_answer(question: str, quoted: list[str]) -> bool:
     if not (quoted and names_the_subject(question, quoted[0]) and mentions_what_happened(question, quoted[0])):
         return False
     needed = figure_needed(question)
+    # "What is the budget for GP IT?" is not answered by the "1" of "Lot 1": a sum of money is,
+    # in the lead or the quote after it ("On 3 April 2014 ... published", then "£230million").
+    if needed is _AMOUNT and not any(_MONEY.search(q) for q in quoted):
+        return False
+    if needed is _COUNT and not counts_what_is_asked(question, quoted[0]):
+        return False
     return needed is None or bool(needed.search(quoted[0]))
+
+
+# "How many foundation capabilities does ...", "how many tiers of service are ...": the thing
+# counted runs from "how many" to the verb or preposition after it.
+_HOW_MANY = re.compile(
+    r"\bhow many (?P<what>(?:[\w-]+\s+){0,2}?[\w-]+)(?=\s+(?:do|does|did|are|is|were|was|have|has|had|will|would|"
+    r"can|could|should|must|of|in|per|for|there|that|which)\b|\s*[?.!,]|\s*$)",
+    re.I,
+)
+_OCCASIONS = frozenset(bm25.words("time times occasion occasions"))
+COUNT_REACH = 3  # words between a number and the thing it counts ("three tiers", "practices (approximately 1,000)")
+_LEAD_WORD = re.compile(r"[A-Za-z][\w-]*|\d[\d,.]*")
+
+
+def counts_what_is_asked(question: str, lead: str) -> bool:
+    """For "how many PCs...?", a number next to PCs (or a name for them), not the "1" of "Lot 1"."""
+    asked = _HOW_MANY.search(question)
+    what = set(bm25.words(asked.group("what"))) if asked else set()
+    # "how many of them": the thing counted is not named; "how many times": a list of dates
+    # ("editions published in 2014, 2016 and 2019") answers without a count.
+    if not what or what <= _OCCASIONS:
+        return True
+    names = what | {t for c in build_query(asked.group("what")).concepts for terms, w in c if w >= 0.7
+                    for t in terms if not bm25.is_pair(t)}
+    words = _LEAD_WORD.findall(lead)
+    at = [i for i, w in enumerate(words) if bm25.stem(w.lower()) in names]
+    numbers = [i for i, w in enumerate(words) if w[0].isdigit() or _COUNT.fullmatch(w)]
+    return any(abs(i - j) <= COUNT_REACH for i in at for j in numbers)
 
 
 # "When does the operating model end?": what the question dates comes between its auxiliary

@@ -457,3 +457,23 @@ def test_a_when_question_needs_a_lead_naming_what_it_dates(question, lead, menti
     from answer.scope import mentions_what_happened
 
     assert mentions_what_happened(question, lead) is mentions
+
+
+@pytest.mark.parametrize("question, quoted, answers", [
+    # A sum of money, in the lead or the quote after it; the "1" of "Lot 1" is none.
+    ("What is the budget for GP IT in our ICB this year?", ["The government will pay for most of the essential parts (Lot 1)."], False),
+    ("How much funding was in the 2014-16 operating model?",
+     ["On 3 April 2014 NHS England published an updated operating model.", "It is backed by more than £230million."], True),
+    # A number next to what is counted.
+    ("How many PCs does a practice of 10,000 patients get?",
+     ["Services offered in lot 1, patient arrival systems, physical device APIs."], False),
+    ("How many tiers of GP IT service are there?", ["There are basically three tiers of service,"], True),
+    ("How many dispensing practices are there?", ["Dispensing practices (approximately 1,000) operate under it."], True),
+    ("How many foundation capabilities does GP IT Futures define?", ["The six capabilities defined under GP IT Futures"], True),
+    ("How many times has it been updated?", ["Editions were published in 2014, 2016 and 2019."], True),
+    ("Roughly how many of them are there?", ["About 1,000 of them."], True),
+])
+def test_a_figure_question_needs_the_figure_it_asks_for(question, quoted, answers):
+    from answer.scope import quotes_answer
+
+    assert quotes_answer(question, quoted) is answers
