@@ -48,15 +48,17 @@ ASKS_FOR_A_FIGURE = re.compile(
     # "What is the GP IT budget for ...", "... the service desk phone number?": the figure word heads
     # the phrase asked about (not "what is the budget responsibility of ...").
     r"|\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,6}(year|date|time|cost|price|budget|amount|speed|"
-    r"deadline|percentage|number|figure|rate|fee|charge|salary)s?\b"
+    r"deadline|percentage|number|figure|rate|fee|charge|salary|hour)s?\b"
     r"(?=\s*(?:[?.!,;]|$|\b(?:for|of|in|to|that|which|when|on|at|per|this|next|each|is|are|was|were|do|does|did|will"
-    r"|would|should|must|can|could|has|have|had|may|might)\b))",
+    r"|would|should|must|can|could|has|have|had|may|might)\b))"
+    r"|\bwhat (?:do|does|did) [\w'’ -]{1,40}? (?:spend|spent)\b",  # "what does the ICB spend on GP IT?"
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 ASKS_FOR_A_COUNT = re.compile(r"\bhow many\b", re.I)
 # "How much is the annual fee?" quoting "the annual IG Toolkit" has a frequency, not an amount.
-ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|charge|rate|salary|salaries)s?\b", re.I)
+ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|charge|rate|salary|salaries)s?\b"
+                                r"|\b(?:spend|spent)\b", re.I)
 _AMOUNT = re.compile(r"\d|£|\b(million|billion)\b", re.I)
 _MONEY = re.compile(r"[£$€]|\b(million|billion|pounds?|per cent|percent)\b|\d\s*%", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)
@@ -189,6 +191,16 @@ def figures_wanted(question: str) -> tuple[re.Pattern, ...]:
     return (_MONEY, _AMOUNT) if needed is _AMOUNT else (needed,)
 
 
+# "Which clinical system is best, EMIS or SystmOne?" is answered by a quote that advises, not
+# by the definition of a clinical system.
+ASKS_FOR_ADVICE = re.compile(
+    r"\b(?:which|what)\b[^?.!]*\b(?:is|are)\s+(?:the\s+)?(?:best|better|cheapest|recommended)\b"
+    r"|\bshould (?:we|i) (?:use|buy|choose|pick|get|go for|go with)\b|\brecommend",
+    re.I,
+)
+_ADVISES = re.compile(r"\b(?:recommend\w*|encourag\w*|advis\w*|best|should|must|guidance)\b", re.I)
+
+
 def quotes_answer(question: str, quoted: list[str]) -> bool:
     """After composing: a question asking for an amount, a number or a date is answered only
     if what would be quoted gives one ("how much does X cost?" quoting a sentence without
@@ -197,6 +209,8 @@ def quotes_answer(question: str, quoted: list[str]) -> bool:
     if ASKS_ABOUT_THE_FUTURE.search(question) and not (quoted and _LOOKS_AHEAD.search(quoted[0])):
         return False
     if not (quoted and names_the_subject(question, quoted[0]) and mentions_what_happened(question, quoted[0])):
+        return False
+    if ASKS_FOR_ADVICE.search(question) and not _ADVISES.search(quoted[0]):
         return False
     needed = figure_needed(question)
     # "What is the budget for GP IT?" is not answered by the "1" of "Lot 1": a sum of money is,
@@ -292,6 +306,10 @@ _SAYS_ABOUT = re.compile(
 )
 
 
+# "Who is our ICB's chief digital officer?": the person or body asked about must be named.
+_WHO_IS = re.compile(r"^\W*(?:and |so |but )?who(?:'s|’s| is| are| was| were)\s+(?P<subject>[^?.!]+)", re.I)
+
+
 def asks_who(question: str) -> bool:
     """Is it a who-pays / who-provides question, of anyone or of one body?"""
     return bool(_WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question))
@@ -300,7 +318,7 @@ def asks_who(question: str) -> bool:
 def subject_of(question: str, who_only: bool = False) -> Optional[str]:
     """What a who-pays / who-provides question (or, unless ``who_only``, an is-X-covered one)
     asks about, its qualifiers dropped ("cyber security in our practice" -> "cyber security")."""
-    asked = _WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question) or (
+    asked = _WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question) or _WHO_IS.match(question) or (
         None if who_only else _IS_IT_COVERED.match(question))
     return _QUALIFIER.sub("", f" {asked.group('subject')} ").strip() if asked else None
 

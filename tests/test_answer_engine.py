@@ -477,3 +477,26 @@ def test_a_figure_question_needs_the_figure_it_asks_for(question, quoted, answer
     from answer.scope import quotes_answer
 
     assert quotes_answer(question, quoted) is answers
+
+
+@pytest.mark.parametrize("question", [
+    "Who is our ICB's chief digital officer?",  # a person the documents never name
+    "What does the ICB spend on GP IT per patient?",  # an amount, and no sum is quoted
+    "What are the opening hours of the LMC office?",  # a time, and no time is quoted
+    "Which clinical system is best, EMIS or SystmOne?",  # advice the documents do not give
+])
+def test_questions_the_closest_passage_does_not_answer_are_declined(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == "weak_evidence"
+
+
+@pytest.mark.parametrize("question, lead, answers", [
+    ("Who is the chief executive of NHS England?", "The framework was launched by NHS chief executive, David Nicholson.", True),
+    ("Who is our ICB's chief digital officer?", "GP IT Delivery Partners are commissioned by ICBs.", False),
+    ("Should we have our own website?", "We would encourage all practices to consider having their own website.", True),
+    ("Which clinical system is best?", "Clinical system: the application used to manage records.", False),
+])
+def test_who_is_and_advice_questions_need_a_lead_that_names_or_advises(question, lead, answers):
+    from answer.scope import quotes_answer
+
+    assert quotes_answer(question, [lead]) is answers
