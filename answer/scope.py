@@ -307,7 +307,9 @@ _SAYS_ABOUT = re.compile(
 
 
 # "Who is our ICB's chief digital officer?": the person or body asked about must be named.
-_WHO_IS = re.compile(r"^\W*(?:and |so |but )?who(?:'s|’s| is| are| was| were)\s+(?P<subject>[^?.!]+)", re.I)
+# Not "Who were the 2013 arrangements for?": that asks whom they served.
+_WHO_IS = re.compile(r"^\W*(?:and |so |but )?who(?:'s|’s| is| are| was| were)\s+(?P<subject>[^?.!]+?)"
+                     r"(?<!\bfor)(?<!\bto)(?<!\bwith)(?<!\bby)(?<!\bfrom)(?<!\bat)\s*(?:[?.!]|$)", re.I)
 
 
 def asks_who(question: str) -> bool:

@@ -335,6 +335,8 @@ def test_a_question_citing_a_source_is_answered_from_that_source(assistant):
     ("Does our GP IT delivery partner provide training?", True, "training"),
     ("Do we have to pay for the core IT stuff ourselves or does the NHS cover it?", True, "the core IT stuff"),
     ("Is it the practice that pays?", True, None),
+    ("Who is our ICB's chief digital officer?", True, "our ICB's chief digital officer"),
+    ("Who were the 2013 arrangements for?", True, None),  # asks whom they served, not who they are
 ])
 def test_the_subject_of_a_who_pays_or_is_it_covered_question(question, who_only, subject):
     from answer.scope import subject_of
