@@ -306,7 +306,7 @@ _SAYS_ABOUT = re.compile(
 )
 
 
-# "Who is our ICB's chief digital officer?": the person or body asked about must be named.
+# "Who is our ICB's chief digital officer?": the person or body asked about.
 # Not "Who were the 2013 arrangements for?": that asks whom they served.
 _WHO_IS = re.compile(r"^\W*(?:and |so |but )?who(?:'s|’s| is| are| was| were)\s+(?P<subject>[^?.!]+?)"
                      r"(?<!\bfor)(?<!\bto)(?<!\bwith)(?<!\bby)(?<!\bfrom)(?<!\bat)\s*(?:[?.!]|$)", re.I)
@@ -320,15 +320,17 @@ def asks_who(question: str) -> bool:
 def subject_of(question: str, who_only: bool = False) -> Optional[str]:
     """What a who-pays / who-provides question (or, unless ``who_only``, an is-X-covered one)
     asks about, its qualifiers dropped ("cyber security in our practice" -> "cyber security")."""
-    asked = _WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question) or _WHO_IS.match(question) or (
+    asked = _WHO_DOES_WHAT.match(question) or _DOES_BODY_DO_WHAT.match(question) or (
         None if who_only else _IS_IT_COVERED.match(question))
     return _QUALIFIER.sub("", f" {asked.group('subject')} ").strip() if asked else None
 
 
 def unknown_topic(question: str, vocabulary) -> Optional[str]:
-    """The head word of what a "what does it say about X?" question asks about, when neither
-    the documents nor the lexicon know it: they cannot say anything about practice mergers."""
-    asked = _SAYS_ABOUT.search(question)
+    """The head word of what a "what does it say about X?" or "who is X?" question asks about,
+    when neither the documents nor the lexicon know it: they cannot say anything about practice
+    mergers, nor who a chief digital officer is. (A lead naming X is not required of "who is
+    X?": "who is my IT provider?" is answered by the GP IT delivery partner's definition.)"""
+    asked = _SAYS_ABOUT.search(question) or _WHO_IS.match(question)
     words = bm25.words(_QUALIFIER.sub("", f" {asked.group('subject')} ")) if asked else []
     head = ([w for w in words if w not in _VAGUE] or words or [None])[-1]
     return head if head and not _known_stem(head, vocabulary) else None
