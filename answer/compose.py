@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from answer import bm25, scope
-from answer.currency import currency_notes
+from answer.currency import asks_about_currency, catalogue_statement, currency_notes, document_asked_about
 from answer.query import Query, names_only
 from answer.quotes import Quote, candidates, sentence_scores
 from answer.retrieve import DENSE_WEIGHT, Hit
@@ -150,6 +150,8 @@ def compose(query: Query, hits: list[Hit], idf: dict[str, float], top_k: int) ->
     quoted = [(q.passage_rank + 1, hits[q.passage_rank].passage, q.text(hits[q.passage_rank].passage.text)) for q in quotes]
     parts = [f"“{text}” [{n}]{_columns(passage, text)}" for n, passage, text in quoted]
     notes = currency_notes(quoted)
+    if quoted and asks_about_currency(query.question):  # what the catalogue knows leads, marked as such
+        parts.insert(0, catalogue_statement(document_asked_about(query.question, [h.passage for h in hits[:top_k]])))
     text = "\n".join(parts)
     if notes:
         text += "\n\n" + "\n".join(f"Note: {n}" for n in notes)

@@ -502,3 +502,20 @@ def test_advice_questions_need_a_lead_that_advises(question, lead, answers):
     from answer.scope import quotes_answer
 
     assert quotes_answer(question, [lead]) is answers
+
+
+@pytest.mark.parametrize("question, title, status", [
+    ("Is the 2018 LMC guidance still current?", "Lancashire and Cumbria LMC: IT for practices", "historical"),
+    ("What is the status of the GPSoC guidance?", "GP Systems of Choice (GPSoC): guidance for practices", "superseded"),
+])
+def test_asked_whether_a_document_is_current_the_catalogue_answers_first(assistant, question, title, status):
+    """The documents rarely say so of themselves; the corpus metadata does, and says it is not a quote."""
+    answer = assistant.ask(question)
+    first = answer.text.split("\n")[0]
+    assert first.startswith("opmodel's catalogue (not a quote from the document): ")
+    assert f"“{title}”" in first and f" is {status}." in first
+
+
+def test_a_question_about_a_thing_still_in_use_is_left_to_the_quotes(assistant):
+    answer = assistant.ask("Is the IG toolkit still used?")
+    assert "opmodel's catalogue" not in answer.text
