@@ -168,6 +168,8 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("paper", "paperless", "paper-based", "electronic"),
     ("tier", "tiers", "level", "levels"),
     ("local", "locally", "area", "region", "regional"),
+    ("check", "checks", "checked", "checking", "assure", "assures", "assured", "assuring", "assurance",
+     "oversee", "oversees", "oversaw", "oversight", "monitor", "monitors", "monitored", "monitoring"),
     # What a practice runs itself as a business, in staff's words and in the operating model's.
     ("business system", "business systems", "business support system", "business support systems",
      "back office", "back-office", "non-clinical", "payroll", "rota", "rotas", "hr system", "hr systems",
