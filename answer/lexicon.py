@@ -170,6 +170,9 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("local", "locally", "area", "region", "regional"),
     ("check", "checks", "checked", "checking", "assure", "assures", "assured", "assuring", "assurance",
      "oversee", "oversees", "oversaw", "oversight", "monitor", "monitors", "monitored", "monitoring"),
+    ("incident", "incidents", "outage", "outages", "fault", "faults", "broken", "breakdown", "not working",
+     "goes down", "went down", "crash", "crashed", "crashes"),
+    ("remote access", "remote working", "home working", "working from home", "work from home", "mobile working"),
     # What a practice runs itself as a business, in staff's words and in the operating model's.
     ("business system", "business systems", "business support system", "business support systems",
      "back office", "back-office", "non-clinical", "payroll", "rota", "rotas", "hr system", "hr systems",
