@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from answer import bm25, scope
+from answer import bm25, fit
 from answer.currency import asks_about_currency, catalogue_statement, currency_notes, document_asked_about
 from answer.query import Query, names_only
 from answer.quotes import Quote, candidates, sentence_scores
@@ -42,7 +42,7 @@ def pick_quotes(query: Query, hits: list[Hit], idf: dict[str, float], read: int 
         return []
     first = _lead(query, hits, pool)
     second = _second(query, hits, pool, first)
-    if second and first.passage_rank > 0 and not scope.names_the_subject(
+    if second and first.passage_rank > 0 and not fit.names_the_subject(
             query.question, second.text(hits[second.passage_rank].passage.text), who_only=False):
         # A lower passage's "GP telephony remains a practice responsibility" answered: the top
         # passages' other words ("CCGs must pay for systems...") would only muddy it.
@@ -74,16 +74,16 @@ def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
     # "Is telephony included in GP IT funding?": of the top passage's close quotes, one naming
     # telephony, rather than "...framework contracts, including GP IT Futures...".
     text = hits[0].passage.text
-    if not scope.names_the_subject(query.question, first.text(text), who_only=False):
+    if not fit.names_the_subject(query.question, first.text(text), who_only=False):
         naming = [q for q in pool if q.passage_rank == 0 and q.score >= SUBJECT_SHARE * first.score
-                  and scope.names_the_subject(query.question, q.text(text), who_only=False)]
+                  and fit.names_the_subject(query.question, q.text(text), who_only=False)]
         first = max(naming, key=lambda q: q.score) if naming else first
-    if scope.asks_who(query.question) and not _answers_who(query, hits, first):
+    if fit.asks_who(query.question) and not _answers_who(query, hits, first):
         # "Who pays for our phones?": "GP telephony remains a practice responsibility" in the
         # second passage answers; the top passage's "Non-core - eg IP Telephony" only classifies.
         answering = [q for q in pool if q.score >= DUTY_SHARE * first.score and _answers_who(query, hits, q)]
         first = max(answering, key=lambda q: q.score) if answering else first
-    for figure in scope.figures_wanted(query.question):
+    for figure in fit.figures_wanted(query.question):
         if figure.search(first.text(text)):
             break
         dated = [q for q in pool if q.passage_rank == 0 and q.score > 0 and figure.search(q.text(text))]
@@ -93,7 +93,7 @@ def _lead(query: Query, hits: list[Hit], pool: list[Quote]) -> Quote:
 
 
 def _answers_who(query: Query, hits: list[Hit], q: Quote) -> bool:
-    return scope.answers_who(query.question, q.text(hits[q.passage_rank].passage.text))
+    return fit.answers_who(query.question, q.text(hits[q.passage_rank].passage.text))
 
 
 def _second(query: Query, hits: list[Hit], pool: list[Quote], first: Quote) -> Quote | None:
@@ -103,7 +103,7 @@ def _second(query: Query, hits: list[Hit], pool: list[Quote], first: Quote) -> Q
     covered = first.matched()
     room = MAX_ANSWER_CHARS - len(first.text(hits[first.passage_rank].passage.text))
     fits = [q for q in pool if not q.overlaps(first) and len(q.text(hits[q.passage_rank].passage.text)) <= room]
-    if hits[first.passage_rank].passage.status != "current" and not scope.names_a_year(query.question):
+    if hits[first.passage_rank].passage.status != "current" and not fit.names_a_year(query.question):
         current = [
             q for q in fits
             if hits[q.passage_rank].passage.status == "current" and q.matched() & covered

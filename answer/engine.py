@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Optional, Sequence
 
-from answer import compose, conversation, lexicon, scope, spelling
+from answer import compose, conversation, fit, lexicon, scope, spelling
 from answer.retrieve import Retriever
 from answer.types import Answer, Citation
 from opmodel.errors import QuestionError
@@ -117,7 +117,7 @@ class Assistant:
         reason = verdict.reason
         if verdict.answerable:
             composed = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
-            if scope.quotes_answer(asked, composed.quotes):
+            if fit.quotes_answer(asked, composed.quotes):
                 answer = Answer(question=question, text=composed.text, abstained=False,
                                 citations=composed.citations, currency_notes=composed.notes)
             else:

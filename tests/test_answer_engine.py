@@ -209,7 +209,7 @@ def test_an_idiom_the_corpus_never_uses_does_not_make_a_close_question_off_topic
     ("What is the budget responsibility of the ICB?", "The ICB is responsible for the budget.", True),
 ])
 def test_a_figure_question_needs_its_kind_of_figure_in_the_lead_quote(question, lead, answers):
-    from answer.scope import quotes_answer
+    from answer.fit import quotes_answer
 
     assert quotes_answer(question, [lead, "A later quote from 2011 with 3 figures and £5."]) is answers
 
@@ -243,7 +243,7 @@ def test_a_quote_saying_who_pays_for_the_thing_leads_and_its_passage_is_cited_fi
     ("What is telephony?", "GP telephony remains a practice responsibility.", False),  # not a who-pays question
 ])
 def test_a_sentence_answers_who_pays_when_it_names_the_thing_and_a_duty(question, sentence, answers):
-    from answer.scope import answers_who
+    from answer.fit import answers_who
 
     assert answers_who(question, sentence) is answers
 
@@ -280,7 +280,7 @@ def test_rewording_adds_only_names_for_words_the_documents_lack():
     ("Who buys the clinical system?", "The ICB buys it.", False),
 ])
 def test_a_who_pays_question_needs_a_lead_quote_naming_what_it_asks_about(question, lead, named):
-    from answer.scope import names_the_subject
+    from answer.fit import names_the_subject
 
     assert names_the_subject(question, lead) is named
 
@@ -338,7 +338,7 @@ def test_a_question_citing_a_source_is_answered_from_that_source(assistant):
     ("Who is our GP IT provider?", True, None),  # answered by a definition naming a delivery partner
 ])
 def test_the_subject_of_a_who_pays_or_is_it_covered_question(question, who_only, subject):
-    from answer.scope import subject_of
+    from answer.fit import subject_of
 
     assert subject_of(question, who_only) == subject
 
@@ -354,7 +354,7 @@ def test_a_yes_no_question_about_a_thing_the_documents_never_name_is_declined(as
 
 
 def test_a_vague_last_word_is_not_the_subject():
-    from answer.scope import names_the_subject
+    from answer.fit import names_the_subject
 
     question = "Do we have to pay for the core IT stuff ourselves?"
     assert names_the_subject(question, "Core and mandated requirements are funded by the ICB.")
@@ -458,7 +458,7 @@ def test_an_end_is_an_expiry(assistant):
 ])
 def test_a_when_question_needs_a_lead_naming_what_it_dates(question, lead, mentions):
     """'framework' is only a synonym of 'operating model': an expiry of another framework is no answer."""
-    from answer.scope import mentions_what_happened
+    from answer.fit import mentions_what_happened
 
     assert mentions_what_happened(question, lead) is mentions
 
@@ -478,7 +478,7 @@ def test_a_when_question_needs_a_lead_naming_what_it_dates(question, lead, menti
     ("Roughly how many of them are there?", ["About 1,000 of them."], True),
 ])
 def test_a_figure_question_needs_the_figure_it_asks_for(question, quoted, answers):
-    from answer.scope import quotes_answer
+    from answer.fit import quotes_answer
 
     assert quotes_answer(question, quoted) is answers
 
@@ -499,7 +499,7 @@ def test_questions_the_closest_passage_does_not_answer_are_declined(assistant, q
     ("Which clinical system is best?", "Clinical system: the application used to manage records.", False),
 ])
 def test_advice_questions_need_a_lead_that_advises(question, lead, answers):
-    from answer.scope import quotes_answer
+    from answer.fit import quotes_answer
 
     assert quotes_answer(question, [lead]) is answers
 

@@ -52,7 +52,7 @@ def test_a_how_much_question_quotes_the_amount_not_just_a_date(assistant):
 
 
 def test_money_is_preferred_for_amounts_and_any_figure_for_dates():
-    from answer.scope import figure_needed, figures_wanted
+    from answer.fit import figure_needed, figures_wanted
 
     how_much = "How much did it cost?"
     assert figures_wanted(how_much)[0].search("£20") and not figures_wanted(how_much)[0].search("3 April 2014")
