@@ -63,12 +63,16 @@ def validate_question(text: object) -> str:
 LINEAGE_LEAD = "What opmodel knows of the NHS reorganisations (not a quote from these documents):"
 
 
-def _decline_text(reason: str, nearest: list[Citation], lineage: list[str] = ()) -> str:
+def _decline_text(reason: str, nearest: list[Citation], lineage: list[str] = (), missing: Sequence[str] = ()) -> str:
     if reason == "out_of_scope":
         examples = "\n".join(f"  • {q}" for q in EXAMPLE_QUESTIONS)
         return (f"I can't answer that from these documents: it is outside what they cover.\n{COVERAGE}\n"
                 f"For example, you could ask:\n{examples}")
-    lines = ["The documents don't answer this clearly enough for me to quote an answer."]
+    if missing:  # "What does HSCN replace?": say what they lack, not that they are unclear
+        named = " or ".join(f"“{m}”" for m in missing)
+        lines = [f"These documents never mention {named}, so I can't quote an answer."]
+    else:
+        lines = ["The documents don't answer this clearly enough for me to quote an answer."]
     if nearest:
         places = "; ".join(
             f"[{c.n}] {c.passage.section or c.passage.title}" for c in nearest
@@ -125,13 +129,15 @@ class Assistant:
         if reason:
             nearest = compose.citations(retrieval.hits, min(NEAREST_WHEN_DECLINING, self.settings.top_k))
             lineage = [] if reason == "out_of_scope" else [s.note for s in lexicon.successions_in(asked)]
+            missing = () if verdict.answerable else verdict.missing  # not when only the quotes fell short
             answer = Answer(
                 question=question,
-                text=_decline_text(reason, nearest, lineage),
+                text=_decline_text(reason, nearest, lineage, missing),
                 currency_notes=lineage,
                 abstained=True,
                 citations=nearest,
                 reason=reason,
+                missing=list(missing),
                 suggestions=list(EXAMPLE_QUESTIONS) if reason == "out_of_scope" else [REPHRASE_TIP],
             )
         if fixes:

@@ -57,6 +57,7 @@ class Verdict:
     reason: Optional[str]  # "out_of_scope" or "weak_evidence" when not answerable
     dense: float
     unknown: tuple[str, ...]  # the question's words the domain does not know
+    missing: tuple[str, ...] = ()  # what the question names, as typed, that the documents never mention
 
 
 def _known_stem(stem: str, vocabulary) -> bool:
@@ -124,13 +125,18 @@ def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None
         return Verdict(False, "out_of_scope" if unknown else "weak_evidence", dense, unknown)
     if dense < UNSURE_DENSE and unknown:
         return Verdict(False, "weak_evidence", dense, unknown)
-    if dense < CLEAR_DENSE and (unknown_names(question, idf) or absent_acronyms(question, retrieval.corpus)):
-        return Verdict(False, "weak_evidence", dense, unknown)
-    if unknown_topic(question, idf):
-        return Verdict(False, "weak_evidence", dense, unknown)
-    if any(year not in idf for year in fit.YEAR.findall(question)):
-        return Verdict(False, "weak_evidence", dense, unknown)
+    if dense < CLEAR_DENSE and (names := unknown_names(question, idf) or absent_acronyms(question, retrieval.corpus)):
+        return Verdict(False, "weak_evidence", dense, unknown, names)
+    if topic := unknown_topic(question, idf):
+        return Verdict(False, "weak_evidence", dense, unknown, _as_typed(question, topic))
+    if years := tuple(y for y in dict.fromkeys(fit.YEAR.findall(question)) if y not in idf):
+        return Verdict(False, "weak_evidence", dense, unknown, years)
     return Verdict(True, None, dense, unknown)
+
+
+def _as_typed(question: str, stem: str) -> tuple[str, ...]:
+    """The question's word for a stem ("mergers" for "merger")."""
+    return tuple(dict.fromkeys(w for w in _NAME.findall(question) if bm25.stem(w.lower()) == stem))[:1] or (stem,)
 
 
 def unknown_topic(question: str, vocabulary) -> Optional[str]:

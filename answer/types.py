@@ -38,6 +38,7 @@ class Answer:
     currency_notes: list[str] = field(default_factory=list)  # "this 2018 text says CCG; now ICB"
     reason: Optional[str] = None  # when abstained: "out_of_scope" or "weak_evidence"
     suggestions: list[str] = field(default_factory=list)  # how to rephrase, nearest topics
+    missing: list[str] = field(default_factory=list)  # when declined: what it names that no document mentions
     elapsed_ms: float = 0.0
 
     def to_json(self) -> dict:

@@ -158,6 +158,9 @@ def _without_notes(text: str, notes: list[str]) -> str:
 def declined_blocks(answer: Answer) -> list[dict]:
     if answer.reason == "out_of_scope":
         lead = ":compass: That looks outside what the GP IT operating model documents cover, so I won't guess."
+    elif answer.missing:
+        named = " or ".join(f"“{escape(m)}”" for m in answer.missing)
+        lead = f":mag: These documents never mention {named}, so I won't guess."
     else:
         lead = ":mag: I couldn't find a passage that answers this directly, so I won't guess."
     # The core's own decline text is written for the terminal; Slack gets the same facts as blocks.

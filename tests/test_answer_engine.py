@@ -102,7 +102,10 @@ def test_out_of_scope_declined_plainly_with_nearest_passages(assistant, question
 def test_in_domain_questions_the_documents_do_not_answer_are_declined(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and answer.reason == "weak_evidence"
-    assert "don't answer this" in answer.text
+    # Plainly: unclear, or (naming what no document mentions: "Narnia", "2031") never mentioned.
+    said = "never mention" if answer.missing else "don't answer this"
+    assert said in answer.text.split("\n")[0]
+    assert all(f"“{m}”" in answer.text for m in answer.missing)
 
 
 def test_figure_question_answered_when_the_passage_gives_the_figure(assistant):
@@ -519,3 +522,20 @@ def test_asked_whether_a_document_is_current_the_catalogue_answers_first(assista
 def test_a_question_about_a_thing_still_in_use_is_left_to_the_quotes(assistant):
     answer = assistant.ask("Is the IG toolkit still used?")
     assert "opmodel's catalogue" not in answer.text
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("What does HSCN replace?", ["HSCN"]),
+    ("Does the operating model say anything about practice mergers?", ["mergers"]),
+    ("What will the 2030 operating model say?", ["2030"]),
+])
+def test_a_decline_says_what_the_documents_never_mention(assistant, question, missing):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.missing == missing
+    assert answer.text.startswith(f"These documents never mention “{missing[0]}”, so I can't quote an answer.")
+
+
+def test_a_decline_for_quotes_that_fall_short_names_nothing_missing(assistant):
+    answer = assistant.ask("What is the budget for GP IT in our ICB this year?")
+    assert answer.abstained and answer.missing == []
+    assert answer.text.startswith("The documents don't answer this clearly enough")

@@ -95,6 +95,13 @@ def test_a_declined_answer_says_what_it_looked_for_nearest_topics_and_how_to_rep
     assert "Practices buy their own phones." not in shown, "a near miss is not quoted as if it answered"
 
 
+def test_a_declined_question_naming_what_no_document_mentions_says_so():
+    answer = Answer(question="What does HSCN replace?", text="These documents never mention “HSCN”.", abstained=True,
+                    citations=[], reason="weak_evidence", missing=["HSCN"])
+    shown = json.dumps(render_answer(answer).blocks, ensure_ascii=False)
+    assert ":mag: These documents never mention “HSCN”, so I won't guess." in shown
+
+
 def test_a_declined_question_naming_a_replaced_body_says_what_replaced_it():
     answer = Answer(question="When did CCGs become ICBs?", text="The documents don't answer this.", abstained=True,
                     citations=[], reason="weak_evidence", currency_notes=["CCGs were replaced by ICBs in July 2022."])
