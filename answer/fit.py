@@ -5,8 +5,9 @@ matter, and these checks say what it must hold, from the question's own words:
 
 * a figure of the kind asked for: a sum of money for "how much" or "what is the budget", a
   number next to the thing counted for "how many PCs", a date for "when";
-* the thing asked about, for "who pays for X?", "does the ICB pay for X?", "is X covered?";
-  what is dated, for "when did X end?"; advice, for "which system is best?";
+* the thing asked about, for "who pays for X?" and "does the ICB pay for X?" (and, when the
+  lead is chosen, for "is X covered?"); what is dated, for "when did X end?"; advice, for
+  "which system is best?";
 * for the future ("when will..."), a sentence that looks ahead.
 
 The engine declines when the lead quote fails them (``quotes_answer``); the composer uses the
@@ -91,10 +92,12 @@ _ADVISES = re.compile(r"\b(?:recommend\w*|encourag\w*|advis\w*|best|should|must|
 
 
 def quotes_answer(question: str, quoted: list[str]) -> bool:
-    """After composing: a question asking for an amount, a number or a date is answered only
-    if what would be quoted gives one ("how much does X cost?" quoting a sentence without
-    a figure is not an answer, however close the passage), and one about the future only if
-    the quote looks ahead."""
+    """After composing, does what would be quoted answer the question? ``quoted[0]`` is the
+    lead. A question about the future needs a lead that looks ahead; "who pays for X?" one
+    naming X; "when did X happen?" one naming X; a request for advice one that advises; a
+    question asking for an amount, a count or a date a lead giving one (and a sum of money in
+    some quote for an amount). "How much does X cost?" quoting a sentence without a figure is
+    not an answer, however close the passage."""
     if ASKS_ABOUT_THE_FUTURE.search(question) and not (quoted and _LOOKS_AHEAD.search(quoted[0])):
         return False
     if not (quoted and names_the_subject(question, quoted[0]) and mentions_what_happened(question, quoted[0])):
@@ -218,8 +221,7 @@ def asked_topic(question: str) -> Optional[str]:
     """The head word of what a "what does it say about X?" or "who is X?" question asks about
     ("practice mergers" -> "merger"), or None."""
     asked = _SAYS_ABOUT.search(question) or _WHO_IS.match(question)
-    words = bm25.words(_QUALIFIER.sub("", f" {asked.group('subject')} ")) if asked else []
-    return ([w for w in words if w not in _VAGUE] or words or [None])[-1]
+    return _head(bm25.words(_QUALIFIER.sub("", f" {asked.group('subject')} "))) if asked else None
 
 
 # What a sentence says when it answers who pays for or is responsible for something.
@@ -233,23 +235,27 @@ def answers_who(question: str, sentence: str) -> bool:
     """Does the sentence say who pays for or answers for what the question asks about, named
     by its own word or an exact equivalent ("telephony" for "phones"), not a looser synonym?"""
     names = _subject_names(question, True, 0.9) if asks_who(question) else None
-    if names is None or _DUTY_WORDS.isdisjoint(bm25.words(sentence)):
-        return False
-    quoted = set(bm25.tokens(sentence))
-    return any(all(t in quoted for t in name) for name in names)
+    return names is not None and not _DUTY_WORDS.isdisjoint(bm25.words(sentence)) and _named(names, sentence)
 
 
 def names_the_subject(question: str, lead: str, who_only: bool = True) -> bool:
     """Does ``lead`` name what a who-pays / who-provides question asks about (its head noun,
     or a lexicon name for it: "computers" for "PCs")? True for any other question."""
     names = _subject_names(question, who_only)
-    if names is None:
-        return True
-    quoted = set(bm25.tokens(lead))
+    return names is None or _named(names, lead)
+
+
+def _named(names: tuple[tuple[str, ...], ...], text: str) -> bool:
+    quoted = set(bm25.tokens(text))
     return any(all(t in quoted for t in name) for name in names)
 
 
 _VAGUE = frozenset(bm25.words("stuff kit bits items things"))
+
+
+def _head(words: list[str]) -> Optional[str]:
+    """The last word of a phrase that is not vague ("the core IT stuff" -> "core")."""
+    return ([w for w in words if w not in _VAGUE] or words or [None])[-1]
 
 
 @lru_cache(maxsize=1024)  # asked of every close quote of the top passage, for one question
@@ -259,8 +265,7 @@ def _subject_names(question: str, who_only: bool, closeness: float = 0.7) -> Opt
     words = bm25.words(subject or "")
     if not words:
         return None
-    # "the core IT stuff": a vague last word is not what the quote must name.
-    head = ([w for w in words if w not in _VAGUE] or words)[-1]
+    head = _head(words)
     for concept in build_query(subject).concepts:
         if any(head in terms for terms, _ in concept):
             return tuple(tuple(t for t in terms if not bm25.is_pair(t)) for terms, w in concept if w >= closeness)
