@@ -174,7 +174,8 @@ _WHO_DOES_WHAT = re.compile(
 # delivery partner"); the thing asked about follows the verb.
 _DOES_BODY_DO_WHAT = re.compile(
     r"^\W*(?:and |so |but )?(?:is|are|does|do|will|would|should|can|must|has|have)\s+(?:the\s+|our\s+|an?\s+)?"
-    r"(?:[\w&'’-]+\s+){0,4}?(?:pay|fund|provide|buy|supply|maintain|replace|responsible|look after|fix|own|give|"
+    r"(?:[\w&'’-]+\s+){0,4}?(?:pay|fund|provide|buy|supply|maintain|replace|responsible|look after|fix|"
+    r"(?<!its )(?<!our )(?<!their )(?<!your )(?<!my )own|give|"
     r"commission|manage|install)(?:\s+for|\s+to)?\s+(?P<subject>[^?.!]+)",
     re.I,
 )

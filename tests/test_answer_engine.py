@@ -339,6 +339,8 @@ def test_a_question_citing_a_source_is_answered_from_that_source(assistant):
     ("Do we have to pay for the core IT stuff ourselves or does the NHS cover it?", True, "the core IT stuff"),
     ("Is it the practice that pays?", True, None),
     ("Who is our GP IT provider?", True, None),  # answered by a definition naming a delivery partner
+    ("Can a practice choose its own clinical system?", True, None),  # "its own" owns nothing
+    ("Does the ICB own the IT equipment in our practice?", True, "the IT equipment"),
 ])
 def test_the_subject_of_a_who_pays_or_is_it_covered_question(question, who_only, subject):
     from answer.fit import subject_of
