@@ -22,8 +22,8 @@ from typing import Optional
 
 from answer import bm25
 from answer.query import build_query
+from opmodel.dates import MONTHS, YEAR
 
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 ASKS_FOR_A_FIGURE = re.compile(
     r"\bhow (much|many|long|often|fast|quickly)\b|\bwhen (is|are|was|were|will|must|should|do|does|did)\b"
     # "What is the GP IT budget for ...", "... the service desk phone number?": the figure word heads
@@ -42,8 +42,7 @@ ASKS_FOR_AN_AMOUNT = re.compile(r"\bhow much\b|\b(cost|price|budget|amount|fee|c
 _AMOUNT = re.compile(r"\d|£|\b(million|billion)\b", re.I)
 _MONEY = re.compile(r"[£$€]|\b(million|billion|pounds?|per cent|percent)\b|\d\s*%", re.I)
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)
-# Month names count only capitalised: "practices may choose" and "march on" give no date.
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Month names count only capitalised (MONTHS): "practices may choose" and "march on" give no date.
 _FIGURE = re.compile(rf"\d|£|\b(?i:million|billion|annual|annually|monthly|weekly|daily)\b|\b({MONTHS})\b")
 
 # "When will the next edition be published?" asks about the future: "On 3 April 2014 NHS England

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from answer import bm25
 from answer.query import Concept
-from answer.fit import MONTHS
+from opmodel.dates import MONTHS
 from opmodel.passage import TABLE_CELL_SEPARATOR
 
 SENTENCE_K1, SENTENCE_B, SENTENCE_AVG = 1.2, 0.5, 25.0

@@ -26,6 +26,7 @@ import numpy as np
 from answer import bm25
 from answer.query import Query, names_only
 from answer.spelling import Speller
+from opmodel.dates import YEAR
 from opmodel.errors import IndexCorruptError
 from opmodel.index import Index, Snapshot
 from opmodel.passage import TABLE_CELL_SEPARATOR, Passage
@@ -40,7 +41,6 @@ SENTENCE_SHARE = 0.4
 # published that year. Small: a nudge between close passages, never a filter.
 YEAR_BONUS = 0.1
 SOURCE_BONUS = 0.5  # a question citing a source ("according to the LMC") is answered from it first
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question naming a defined term word for word ("...count as managed GP IT infrastructure?")
 # points at its definition, if the term is distinctive: of two words or more and found in few
 # passages ("operating model" is defined too, but it is everywhere).
@@ -322,7 +322,7 @@ class Retriever:
             by_id.setdefault(corpus.passages[i].id, corpus.passages[i])
 
         fused = blend(cosine, bm)
-        years = set(_YEAR.findall(query.question))
+        years = set(YEAR.findall(query.question))
         for pid, passage in by_id.items():
             fused[pid] += YEAR_BONUS * ((passage.published or "")[:4] in years) + SOURCE_BONUS * (passage.source in cited)
         for row in corpus.named_definitions(query.question):

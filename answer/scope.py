@@ -34,6 +34,7 @@ from typing import Optional
 
 from answer import bm25, fit, lexicon
 from answer.retrieve import Corpus, Retrieval
+from opmodel.dates import YEAR
 
 # Calibrated on the eval dev split.
 MIN_DENSE = 0.32  # nearest passage less similar than this: the documents do not discuss it
@@ -129,7 +130,7 @@ def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None
         return Verdict(False, "weak_evidence", dense, unknown, names)
     if topic := unknown_topic(question, idf):
         return Verdict(False, "weak_evidence", dense, unknown, _as_typed(question, topic))
-    if years := tuple(y for y in dict.fromkeys(fit.YEAR.findall(question)) if y not in idf):
+    if years := tuple(y for y in dict.fromkeys(YEAR.findall(question)) if y not in idf):
         return Verdict(False, "weak_evidence", dense, unknown, years)
     return Verdict(True, None, dense, unknown)
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from opmodel.dates import MONTH_NAMES, MONTHS
+
 PREFIX = "syn-"
 SWAP_PARAGRAPH_SHARE = 0.25
 
@@ -44,7 +46,6 @@ AREAS = (
     "Ingleby", "Kestrel Vale", "Larkhill", "Marrowby", "Northmoor", "Oakhurst", "Pennick", "Ravensholt",
     "Saltmarsh", "Thornbury Cross", "Upwell", "Westerleigh", "Yarrowdale", "Elmsworth", "Brightwater", "Coldstream",
 )
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 STATUS_WEIGHTS = (("current", 5), ("superseded", 3), ("historical", 2))
 # Plain-English rewordings, so a synthetic document says the same kind of thing in other words
 # instead of repeating the real sentences verbatim around its changed names and figures.
@@ -102,7 +103,7 @@ class Profile:
             (re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b"), lambda m: str(int(m.group()) + self.year_shift)),
             (re.compile(r"£\s?(\d[\d,.]*)"), lambda m: f"£{self._money(m.group(1))}"),
             (re.compile(r"\b(\d{1,3})%"), lambda m: f"{self.rng.randint(1, 99)}%"),
-            (re.compile(r"\b(" + "|".join(MONTHS) + r")\b"), lambda m: self.rng.choice(MONTHS)),
+            (re.compile(rf"\b({MONTHS})\b"), lambda m: self.rng.choice(MONTH_NAMES)),
         ]
         return rules
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
+from opmodel.dates import MONTH_NAMES, MONTHS
+
 OPENING_CHARS = 3000  # the title page and the first paragraphs
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december")
-_MONTH = "|".join(m.capitalize() for m in _MONTHS)
-_DATE = rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\s+(?P<year>(?:19|20)\d\d)\b"
+_DATE = rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{MONTHS})\s+(?P<year>(?:19|20)\d\d)\b"
 _LABEL = (r"(?i:first published|published|publication date|date of publication|date published|"
           r"issue date|date issued|issued)")
 _LABELLED = re.compile(rf"^[ \t]*{_LABEL}\b[ \t]*(?:on|in)?[ \t]*[:\-–]?[ \t]*(?:{_DATE}|(?P<bare>(?:19|20)\d\d)\b)", re.M)
@@ -51,7 +50,7 @@ def published_from_text(lines: Iterable[str]) -> Optional[str]:
 def _iso(found: re.Match) -> str:
     if found.groupdict().get("bare"):
         return found.group("bare")
-    month = _MONTHS.index(found.group("month").lower()) + 1
+    month = MONTH_NAMES.index(found.group("month")) + 1
     day = found.group("day")
     date = f"{found.group('year')}-{month:02d}"
     return f"{date}-{int(day):02d}" if day and 1 <= int(day) <= 31 else date
