@@ -133,8 +133,7 @@ def counts_what_is_asked(question: str, lead: str) -> bool:
     # ("editions published in 2014, 2016 and 2019") answers without a count.
     if not what or what <= _OCCASIONS:
         return True
-    names = what | {t for c in build_query(asked.group("what")).concepts for terms, w in c if w >= 0.7
-                    for t in terms if not bm25.is_pair(t)}
+    names = what | {t for name in _lexicon_names(asked.group("what"), 0.7) or () for t in name}
     words = _LEAD_WORD.findall(lead)
     at = [i for i, w in enumerate(words) if bm25.stem(w.lower()) in names]
     numbers = [i for i, w in enumerate(words) if w[0].isdigit() or _COUNT.fullmatch(w)]
@@ -151,13 +150,17 @@ def mentions_what_happened(question: str, lead: str) -> bool:
     """For "when did X happen?", does the lead name any word of X (or an exact equivalent)?
     True for any other question."""
     asked = _WHEN_DID.match(question)
-    if not asked:
-        return True
-    concepts = [c for c in build_query(asked.group("subject")).concepts if not all(map(bm25.is_pair, c[0][0]))]
+    names = _lexicon_names(asked.group("subject"), 0.9) if asked else None
+    return names is None or _named(names, lead)
+
+
+def _lexicon_names(phrase: str, closeness: float) -> Optional[list[tuple[str, ...]]]:
+    """The words of every name the phrase's words and terms go by (at least this close to
+    them), or None when the phrase has none of its own (only word pairs)."""
+    concepts = [c for c in build_query(phrase).concepts if not all(map(bm25.is_pair, c[0][0]))]
     if not concepts:
-        return True
-    quoted = set(bm25.tokens(lead))
-    return any(all(t in quoted for t in terms if not bm25.is_pair(t)) for c in concepts for terms, w in c if w >= 0.9)
+        return None
+    return [tuple(t for t in terms if not bm25.is_pair(t)) for c in concepts for terms, w in c if w >= closeness]
 
 
 # "Who pays for the practice building?" is not answered by "CCGs must pay for systems ...":
