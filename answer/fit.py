@@ -237,7 +237,7 @@ _DUTY_WORDS = frozenset(bm25.words(
 def answers_who(question: str, sentence: str) -> bool:
     """Does the sentence say who pays for or answers for what the question asks about, named
     by its own word or an exact equivalent ("telephony" for "phones"), not a looser synonym?"""
-    names = _subject_names(question, True, 0.9) if asks_who(question) else None
+    names = _subject_names(question, True, 0.9)  # None unless a who-pays question (asks_who)
     return names is not None and not _DUTY_WORDS.isdisjoint(bm25.words(sentence)) and _named(names, sentence)
 
 
