@@ -123,7 +123,8 @@ class Assistant:
             composed = compose.compose(query, retrieval.hits, retrieval.corpus.bm25.idf, self.settings.top_k)
             if fit.quotes_answer(asked, composed.quotes):
                 answer = Answer(question=question, text=composed.text, abstained=False,
-                                citations=composed.citations, currency_notes=composed.notes)
+                                citations=composed.citations, currency_notes=composed.notes,
+                                quotes=list(composed.quotes))
             else:
                 reason = "weak_evidence"
         if reason:

@@ -39,6 +39,7 @@ class Answer:
     reason: Optional[str] = None  # when abstained: "out_of_scope" or "weak_evidence"
     suggestions: list[str] = field(default_factory=list)  # how to rephrase, nearest topics
     missing: list[str] = field(default_factory=list)  # when declined: what it names that no document mentions
+    quotes: list[str] = field(default_factory=list)  # the quoted text alone, lead first (empty when declined)
     elapsed_ms: float = 0.0
 
     def to_json(self) -> dict:
