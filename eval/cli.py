@@ -32,7 +32,7 @@ examples:
 
 ROWS = [
     ("hit_at_1", "hit@1"), ("hit_at_3", "hit@3"), ("hit_at_5", "hit@5"), ("mrr", "MRR"),
-    ("answer_correct", "answer correct"), ("citation_valid", "citations valid"),
+    ("lead_correct", "lead correct"), ("answer_correct", "answer correct"), ("citation_valid", "citations valid"),
     ("abstain_recall", "out-of-scope declined"), ("false_abstain", "false abstentions"),
     ("followup_accuracy", "follow-up hit@3"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
 ]

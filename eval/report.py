@@ -16,6 +16,7 @@ LABELS = {
     "hit_at_3": "right passage in the first 3 (hit@3)",
     "hit_at_5": "right passage in the first 5 (hit@5)",
     "mrr": "mean reciprocal rank (MRR)",
+    "lead_correct": "lead quote holds the evidence",
     "answer_correct": "answer text correct",
     "citation_valid": "citations verbatim and resolving",
     "abstain_recall": "out-of-scope questions declined",
@@ -70,15 +71,15 @@ def summary_table(result: EvalResult, split: Optional[str]) -> list[str]:
 
 def category_table(result: EvalResult) -> list[str]:
     lines = [
-        "| category | pairs | hit@1 | hit@3 | answer correct | declined |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| category | pairs | hit@1 | hit@3 | lead correct | answer correct | declined |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for category in sorted({o.pair.category for o in result.outcomes}):
         outcomes = [o for o in result.outcomes if o.pair.category == category]
         m = summarise(outcomes)
         lines.append(
             f"| {category} | {m['pairs']} | {number(m['hit_at_1'], '')} | {number(m['hit_at_3'], '')} "
-            f"| {number(m['answer_correct'], '')} | {sum(o.answer.abstained for o in outcomes)} |"
+            f"| {number(m['lead_correct'], '')} | {number(m['answer_correct'], '')} | {sum(o.answer.abstained for o in outcomes)} |"
         )
     return lines
 
@@ -121,6 +122,8 @@ def question_rows(result: EvalResult) -> list[str]:
     for o in ordered:
         question = " → ".join(o.pair.turns)
         status = o.status if o.passed else f"**{o.status}**"
+        if o.pair.answerable and not o.answer.abstained and not o.lead_correct:
+            status += " · lead misses"
         lines.append(
             f"| {status} | {o.pair.id} ({o.pair.split}, {o.pair.category}) | {cell(question)} "
             f"| {cell(expected(o))} | {cell(got(o))} | {cell(cited(o), 600)} |"
@@ -165,7 +168,7 @@ def render(result: EvalResult) -> str:
         "",
         "Status: pass = answered with the right passage cited first; hit@k = right passage cited at k; "
         "miss = right passage not cited; wrong answer = text lacks the quote and key facts; "
-        "false abstain / not declined; bad citation. ★ marks the citation holding the evidence.",
+        "false abstain / not declined; bad citation; "lead misses" = the first quote does not hold the evidence. ★ marks the citation holding the evidence.",
         "",
     ] + question_rows(result)
     return "\n".join(lines) + "\n"
