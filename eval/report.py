@@ -95,6 +95,8 @@ def expected(outcome: Outcome) -> str:
 def got(outcome: Outcome) -> str:
     answer = outcome.answer
     prefix = "DECLINED: " if answer.abstained else ""
+    if outcome.pair.answerable and not answer.abstained and not outcome.lead_correct:
+        prefix = "(lead misses) "
     problems = f" — citation problems: {'; '.join(outcome.citation_problems)}" if outcome.citation_problems else ""
     return prefix + answer.text + problems
 
@@ -122,8 +124,6 @@ def question_rows(result: EvalResult) -> list[str]:
     for o in ordered:
         question = " → ".join(o.pair.turns)
         status = o.status if o.passed else f"**{o.status}**"
-        if o.pair.answerable and not o.answer.abstained and not o.lead_correct:
-            status += " · lead misses"
         lines.append(
             f"| {status} | {o.pair.id} ({o.pair.split}, {o.pair.category}) | {cell(question)} "
             f"| {cell(expected(o))} | {cell(got(o))} | {cell(cited(o), 600)} |"
@@ -168,7 +168,7 @@ def render(result: EvalResult) -> str:
         "",
         "Status: pass = answered with the right passage cited first; hit@k = right passage cited at k; "
         "miss = right passage not cited; wrong answer = text lacks the quote and key facts; "
-        "false abstain / not declined; bad citation; "lead misses" = the first quote does not hold the evidence. ★ marks the citation holding the evidence.",
+        "false abstain / not declined; bad citation; "(lead misses)" before an answer = its first quote does not hold the evidence. ★ marks the citation holding the evidence.",
         "",
     ] + question_rows(result)
     return "\n".join(lines) + "\n"
