@@ -289,14 +289,41 @@ def test_a_flat_file_holds_every_split_to_the_bars(tmp_path):
     assert gates.for_split("test") == gates.for_split("dev") == gates.bars
 
 
-def test_the_shipped_floor_never_exceeds_the_bars():
+def test_the_shipped_floors_never_exceed_the_bars():
     from eval.thresholds import load_gates
 
     gates = load_gates()
     bars = {t.metric: t for t in gates.bars}
-    for floor in gates.held_back_floor:
+    floors = [gates.held_back_floor, *gates.set_floors.values()]
+    assert gates.set_floors["shipped"], "the shipped set keeps its held-back floor"
+    for floor in (t for f in floors for t in f):
         bar = bars[floor.metric]
         if bar.minimum is not None:
             assert floor.minimum <= bar.minimum
         else:
             assert floor.maximum >= bar.maximum
+
+
+def test_the_shipped_bars_include_issue_12s_lead_and_retrieval_targets():
+    bars = {t.metric: t for t in load_thresholds()}
+    assert bars["lead_correct"].minimum >= 0.80
+    assert bars["hit_at_1"].minimum >= 0.85 and bars["hit_at_3"].minimum >= 0.95
+
+
+def test_each_set_has_its_own_floor_and_a_set_without_one_is_not_gated(tmp_path):
+    from eval.thresholds import load_gates
+
+    f = tmp_path / "t.yaml"
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\n"
+                 "sets:\n  a:\n    held_back_floor:\n      hit_at_1: {min: 0.7}\n  b:\n    held_back_floor: {}\n")
+    gates = load_gates(f)
+    assert [t.minimum for t in gates.for_split("test", "a")] == [0.7]
+    assert [t.minimum for t in gates.for_split("dev", "a")] == [0.9]
+    assert gates.gated("a") and not gates.gated("b") and not gates.gated("unlisted")
+    assert gates.for_split("test", "b") == gates.bars  # reported against the bars
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\nsets:\n  a:\n    floor: {hit_at_1: {min: 0.7}}\n")
+    with pytest.raises(ThresholdsError, match="set 'a' takes only held_back_floor"):
+        load_gates(f)
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\nfloors: {}\n")
+    with pytest.raises(ThresholdsError, match="unknown section"):
+        load_gates(f)
