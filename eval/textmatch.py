@@ -60,20 +60,18 @@ def corpus_files(corpus_dir: Path) -> list[tuple[str, Path]]:
 
 
 def document_text(path: Path, source: str) -> str:
-    """The whitespace-normalised text a document's passages are verbatim in.
+    """The whitespace-normalised text a document's passages are verbatim in: the text the
+    product's own loader reads from the file (``ingest.load.load_document``), whatever its format.
 
-    Text and Markdown files: the file itself (evidence quotes are copied from it). A PDF has no
-    text of its own to compare with, so it is read by the product's own loader
-    (``ingest.load.load_document``: running headers and footers dropped, hyphenated line ends
-    rejoined, table rows as "cell | cell"): the same text the ingest chunks, so a passage cited
-    from a PDF and an evidence quote copied from its extracted text are checked against what
-    the product saw, not against pypdf's raw lines.
+    For a text file that is its lines; a Markdown pipe table's rows are "cell | cell" without the
+    outer pipes and the delimiter row; a PDF has no text of its own to compare with, so its pages
+    are read as the ingest reads them (running headers and footers dropped, hyphenated line ends
+    rejoined, table rows as "cell | cell"). Citations and evidence quotes are then checked against
+    what the product saw, not against raw markup or pypdf's raw lines.
     """
-    if Path(path).suffix.lower() == ".pdf":
-        from ingest.load import load_document
+    from ingest.load import load_document
 
-        return normalise_whitespace(load_document(Path(path), source).text())
-    return normalise_whitespace(Path(path).read_text(encoding="utf-8"))
+    return normalise_whitespace(load_document(Path(path), source).text())
 
 
 def load_corpus_texts(corpus_dir: Path) -> dict[str, str]:

@@ -103,3 +103,19 @@ def test_files_are_named_as_the_ingest_names_them_and_the_baseline_reads_pdf_pag
     assert len(pages) >= 2 and [d.metadata["page"] for d in pages] == list(range(len(pages)))
     assert HEADER in pages[0].page_content  # the tutorial's loader keeps page furniture: no clean-up
     assert {d.metadata["source"] for d in docs} == {"faq.md", "model.pdf", "news/item.txt"}
+
+
+def test_a_markdown_table_row_cited_as_the_product_chunks_it_is_valid(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "funding.md").write_text(
+        "# Funding\n\nThe budget lines are:\n\n| Budget line | Allocation |\n| --- | ---: |\n"
+        "| Service desk | £1,640,000 |\n| Cyber security support | £210,000 |\n"
+    )
+    texts = load_corpus_texts(folder)
+    info = DocumentInfo(source="funding.md", title="Funding", status="current")
+    passages = chunk_document(load_document(folder / "funding.md", "funding.md"), info)
+    row = next(p for p in passages if "£1,640,000" in p.text)
+    assert "Service desk | £1,640,000" in texts["funding.md"] and "---" not in texts["funding.md"]
+    answer = Answer("q", "x [1]", False, [Citation(1, row, 1.0)])
+    assert citation_problems(answer, texts) == []
