@@ -14,7 +14,7 @@ help:
 	@echo "make chat        set up, index corpus/ and ask questions interactively"
 	@echo "make ask Q='...' one question"
 	@echo "make test        tests, then the evaluation suite (what CI runs)"
-	@echo "make eval        the evaluation suite alone, dev and test splits"
+	@echo "make eval        the evaluation suite alone: every set, dev and test splits"
 	@echo "make bench       speed and memory tables (core + slack)"
 	@echo "make bench-scale the 1x..1000x corpus growth table (slow)"
 

@@ -1,6 +1,7 @@
 """The baseline to beat: the LangChain RAG tutorial's retrieval, unchanged.
 
-RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200) over the raw corpus files,
+RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200) over the raw corpus files
+(TextLoader's text; a PDF as PyPDFLoader gives it, one document per page of pypdf's text),
 the same all-MiniLM-L6-v2 vectors our index uses, a Chroma vector store and
 ``similarity_search(question, k=4)``. No hybrid ranking, no acronyms, no conversation memory
 (a follow-up is searched on its own words), no abstention. It is built in a folder of its own
@@ -15,7 +16,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from eval.textmatch import TEXT_SUFFIXES
+from eval.textmatch import corpus_files
 from opmodel.embedding import Embedder
 
 CHUNK_SIZE = 1000
@@ -39,12 +40,19 @@ class LangChainEmbeddings(Embeddings):
 
 
 def load_documents(corpus_dir: Path) -> list[Document]:
-    """What the tutorial's TextLoader gives: each file's raw text, its name as the source."""
-    return [
-        Document(page_content=path.read_text(encoding="utf-8"), metadata={"source": path.name})
-        for path in sorted(Path(corpus_dir).iterdir())
-        if path.suffix.lower() in TEXT_SUFFIXES and path.name.lower() != "readme.md"
-    ]
+    """What the tutorial's loaders give: a text file's raw text (TextLoader), a PDF's pages as
+    pypdf extracts them, one document each (PyPDFLoader's default mode, which is this same
+    call), with no header, footer or hyphenation clean-up. Source names are the ingest's."""
+    documents = []
+    for source, path in corpus_files(corpus_dir):
+        if path.suffix.lower() == ".pdf":
+            from pypdf import PdfReader
+
+            for number, page in enumerate(PdfReader(str(path)).pages):
+                documents.append(Document(page_content=page.extract_text(), metadata={"source": source, "page": number}))
+        else:
+            documents.append(Document(page_content=path.read_text(encoding="utf-8"), metadata={"source": source}))
+    return documents
 
 
 class Baseline:

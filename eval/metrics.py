@@ -11,6 +11,10 @@ Definitions (the report and the README quote these):
   words (a plural "s" allowed) and through the organisational lineage in ``EQUIVALENT_NAMES``:
   an answer quoting a 2018 text that says "CCG" is right about who is responsible today
   ("ICB"), and the other way round.
+* **lead correct** - not abstained, and an evidence quote is inside the lead quote
+  (``Answer.quotes[0]``, the first quoted text; loose match as for hit@k). Stricter than
+  answer correct: the sentence a reader sees first must be the one that answers, not a later
+  quote or a cited passage below it. Over answerable pairs.
 * **citation valid** - every cited passage's text is verbatim (whitespace aside) in the document
   it names, citation numbers are unique, and every [n] in the answer names a citation. Over
   all pairs, declined ones included (their nearest passages are citations too).
@@ -55,6 +59,7 @@ class Outcome:
     elapsed_ms: float
     rank: Optional[int]  # 1-based rank of the first cited passage holding evidence
     correct: bool
+    lead_correct: bool = False
     citation_problems: tuple[str, ...] = ()
     baseline_rank: Optional[int] = None  # same, for the baseline's retrieved chunks
     baseline_ms: Optional[float] = None
@@ -125,6 +130,14 @@ def is_answer_correct(pair: Pair, answer: Answer) -> bool:
     return bool(pair.key_facts) and all(mentions(text, fact) for fact in pair.key_facts)
 
 
+def is_lead_correct(pair: Pair, answer: Answer) -> bool:
+    """An evidence quote is inside the lead quote (the first of ``Answer.quotes``)."""
+    if answer.abstained or not pair.answerable or not answer.quotes:
+        return False
+    lead = normalise_loose(strip_markers(answer.quotes[0]))
+    return any(normalise_loose(q) in lead for q in pair.evidence)
+
+
 def citation_problems(answer: Answer, corpus_texts: dict[str, str]) -> list[str]:
     """Everything wrong with an answer's citations, in words a reader of the report can check."""
     problems = []
@@ -149,6 +162,7 @@ def score(pair: Pair, answer: Answer, elapsed_ms: float, corpus_texts: dict[str,
         elapsed_ms=elapsed_ms,
         rank=answer_rank(pair, answer),
         correct=is_answer_correct(pair, answer),
+        lead_correct=is_lead_correct(pair, answer),
         citation_problems=tuple(citation_problems(answer, corpus_texts)),
     )
 
@@ -180,6 +194,7 @@ def summarise(outcomes: Sequence[Outcome]) -> dict:
     for k in HIT_DEPTHS:
         metrics[f"hit_at_{k}"] = _share([r is not None and r <= k for r in ranks])
     metrics["mrr"] = _mrr(ranks)
+    metrics["lead_correct"] = _share([o.lead_correct for o in answerable])
     metrics["answer_correct"] = _share([o.correct for o in answerable])
     metrics["citation_valid"] = _share([o.citations_valid for o in outcomes])
     metrics["abstain_recall"] = _share([o.answer.abstained for o in declinable])

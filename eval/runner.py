@@ -1,8 +1,10 @@
-"""Runs the known pairs through ``Assistant.ask`` - the call the CLI and the Slack bot make -
-scores them, runs the baseline on the same questions, and checks the bars.
+"""Runs every evaluation set's pairs (eval/sets.yaml) through ``Assistant.ask`` - the call the
+CLI and the Slack bot make - scores them, runs the baseline on the same questions over the same
+corpus, and checks each set against its gates.
 
-By default everything is built from the corpus folder in a temporary directory, so a run is
-reproducible and never touches the user's index; ``use_index`` evaluates the configured one.
+By default each corpus folder is ingested once, in a temporary directory, and shared by the sets
+on it, so a run is reproducible and never touches the user's index; ``use_index`` evaluates the
+configured index for the sets on the configured corpus.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Optional, Sequence
 
 from eval.baseline import Baseline
 from eval.metrics import Outcome, evidence_rank, score, summarise, summarise_baseline
-from eval.pairs import DEFAULT_PAIRS_FILE, SPLITS, Pair, load_pairs, select
+from eval.pairs import SPLITS, Pair, select
+from eval.sets import DEFAULT_SETS_FILE, EvalSet, choose, load_sets
 from eval.textmatch import load_corpus_texts
 from eval.thresholds import DEFAULT_THRESHOLDS_FILE, Gates, Threshold, load_gates, missed
 from opmodel.errors import OpmodelError
@@ -29,15 +32,16 @@ class EvalError(OpmodelError):
 
 
 @dataclass
-class EvalResult:
-    split: str
+class SetResult:
+    """One evaluation set's run: its pairs' outcomes and the gates they met or missed."""
+
+    name: str
     outcomes: list[Outcome]
     index_description: str
-    thresholds: list[Threshold]
     with_baseline: bool
-    seconds: float = 0.0
+    gated: bool = True  # False: misses are reported, never fail the run
     misses: list[str] = field(default_factory=list)  # gated: any one fails the run
-    below_bar: list[str] = field(default_factory=list)  # held-back split short of a bar: reported only
+    below_bar: list[str] = field(default_factory=list)  # short of a bar, not gated: reported only
 
     def splits(self) -> list[str]:
         """The splits present in this run, in their usual order."""
@@ -58,28 +62,73 @@ class EvalResult:
         return not self.misses
 
     def to_json(self) -> dict:
-        """Top level: the metrics over every pair run, the baseline's as ``baseline_*``; then
-        the same per split and product metrics per category."""
-        def flat(split: Optional[str]) -> dict:
-            data = _rounded(self.metrics(split))
-            # Same keys with or without --no-baseline, so a consumer's schema never changes.
-            baseline = self.baseline_metrics(split) or dict.fromkeys(summarise_baseline([]))
-            data.update({f"baseline_{name}": value for name, value in _rounded(baseline).items()})
-            return data
+        """The metrics over the set's pairs (the baseline's as ``baseline_*``), the same per
+        split, product metrics per category, and what the gates said."""
+        data = flat_metrics(self.outcomes, self.with_baseline)
+        data["splits"] = {s: flat_metrics(self.outcomes_of(s), self.with_baseline) for s in self.splits()}
+        data["by_category"] = by_category(self.outcomes)
+        data.update(gated=self.gated, passed=self.passed, misses=self.misses,
+                    held_back_below_bar=self.below_bar, index=self.index_description)
+        return data
 
-        data = {"split": self.split, **flat(None)}
-        data["splits"] = {s: flat(s) for s in self.splits()}
-        categories = sorted({o.pair.category for o in self.outcomes})
-        data["by_category"] = {
-            c: _rounded(summarise([o for o in self.outcomes if o.pair.category == c])) for c in categories
-        }
+
+@dataclass
+class EvalResult:
+    split: str
+    sets: list[SetResult]
+    thresholds: list[Threshold]  # the bars
+    with_baseline: bool
+    seconds: float = 0.0
+    floors: dict[str, list[Threshold]] = field(default_factory=dict)  # each set's held-back floor
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [o for s in self.sets for o in s.outcomes]
+
+    @property
+    def misses(self) -> list[str]:
+        return [f"{s.name} {m}" for s in self.sets for m in s.misses]
+
+    @property
+    def below_bar(self) -> list[str]:
+        return [f"{s.name} {m}" for s in self.sets for m in s.below_bar]
+
+    @property
+    def passed(self) -> bool:
+        return not self.misses
+
+    def set_named(self, name: str) -> SetResult:
+        return next(s for s in self.sets if s.name == name)
+
+    def to_json(self) -> dict:
+        """Top level: the metrics over every pair run (with one set, that set's), per split and
+        per category; then every set under ``sets``, each in the same shape with its gates."""
+        outcomes = self.outcomes
+        data = {"split": self.split, **flat_metrics(outcomes, self.with_baseline)}
+        splits = [s for s in SPLITS if any(o.pair.split == s for o in outcomes)]
+        data["splits"] = {s: flat_metrics([o for o in outcomes if o.pair.split == s], self.with_baseline) for s in splits}
+        data["by_category"] = by_category(outcomes)
+        data["sets"] = {s.name: s.to_json() for s in self.sets}
         data["thresholds"] = {t.metric: t.describe() for t in self.thresholds}
+        data["floors"] = {name: {t.metric: t.describe() for t in floor} for name, floor in self.floors.items()}
         data["passed"] = self.passed
         data["misses"] = self.misses
         data["held_back_below_bar"] = self.below_bar
-        data["index"] = self.index_description
         data["seconds"] = round(self.seconds, 1)
         return data
+
+
+def flat_metrics(outcomes: list[Outcome], with_baseline: bool) -> dict:
+    data = _rounded(summarise(outcomes))
+    # Same keys with or without --no-baseline, so a consumer's schema never changes.
+    baseline = summarise_baseline(outcomes) if with_baseline else dict.fromkeys(summarise_baseline([]))
+    data.update({f"baseline_{name}": value for name, value in _rounded(baseline).items()})
+    return data
+
+
+def by_category(outcomes: list[Outcome]) -> dict:
+    categories = sorted({o.pair.category for o in outcomes})
+    return {c: _rounded(summarise([o for o in outcomes if o.pair.category == c])) for c in categories}
 
 
 def _rounded(metrics: dict) -> dict:
@@ -122,54 +171,93 @@ def with_baseline(outcomes: list[Outcome], baseline: Baseline) -> list[Outcome]:
     return scored
 
 
+def gate(result: SetResult, gates: Gates) -> None:
+    """Fill in the set's misses (gated) and its distance from the bars (reported)."""
+    for split in result.splits():
+        metrics = result.metrics(split)
+        thresholds = gates.for_split(split, result.name)
+        if result.gated:
+            result.misses += missed(thresholds, metrics, split)
+            if thresholds is not gates.bars:  # held back: its distance from the bars is reported, not gated
+                result.below_bar += missed(gates.bars, metrics, f"{split} (held back)")
+        else:
+            result.below_bar += missed(gates.bars, metrics, f"{split} (not gated)")
+
+
 def run_eval(
     settings: Optional[Settings] = None,
     *,
     split: str = "all",
-    pairs_file: Path = DEFAULT_PAIRS_FILE,
+    sets: Optional[Sequence[EvalSet]] = None,
+    sets_file: Path = DEFAULT_SETS_FILE,
+    set_name: Optional[str] = None,
     thresholds_file: Path = DEFAULT_THRESHOLDS_FILE,
     use_index: bool = False,
     baseline: bool = True,
     progress: bool = False,
 ) -> EvalResult:
+    """Every set of the registry (or ``sets``, or the one named), each corpus ingested once."""
     from answer.engine import Assistant
     from opmodel.embedding import default_embedder
 
     started = time.perf_counter()
     settings = settings or Settings()
-    pairs = select(load_pairs(pairs_file), split)
-    if not pairs:
-        raise EvalError(f"{pairs_file} has no pairs in the {split} split")
+    registry = list(sets) if sets is not None else load_sets(sets_file)
+    chosen = choose(registry, set_name)
     gates = load_gates(thresholds_file, known=set(summarise([])))
-    corpus_dir = Path(settings.corpus_dir)
-    if not corpus_dir.is_dir():
-        raise EvalError(f"the corpus folder {corpus_dir} does not exist (set OPMODEL_CORPUS_DIR or run from the repo root)")
-    corpus_texts = load_corpus_texts(corpus_dir)
-    unknown = sorted({p.source for p in pairs if p.answerable} - set(corpus_texts))
-    if unknown:
-        raise EvalError(f"pairs cite documents that are not in {corpus_dir}: {', '.join(unknown)}")
+    if sets is None:
+        stray = sorted(set(gates.set_floors) - {s.name for s in registry})
+        if stray:
+            raise EvalError(f"{thresholds_file} has floors for {', '.join(stray)}, which {sets_file} does not define")
+    configured = Path(settings.corpus_dir)
+
+    # Everything that can be wrong with the files is found before the slow part starts.
+    plans = []  # (set, its pairs, its corpus folder)
+    for eval_set in chosen:
+        pairs = select(eval_set.load_pairs(), split)
+        if not pairs:
+            raise EvalError(f"set {eval_set.name}: no pairs in the {split} split")
+        corpus_dir = eval_set.corpus_dir(configured)
+        if not corpus_dir.is_dir():
+            hint = " (set OPMODEL_CORPUS_DIR or run from the repo root)" if eval_set.corpus is None else ""
+            raise EvalError(f"set {eval_set.name}: the corpus folder {corpus_dir} does not exist{hint}")
+        plans.append((eval_set, pairs, corpus_dir))
+    texts: dict[Path, dict[str, str]] = {}
+    for eval_set, pairs, corpus_dir in plans:
+        corpus_texts = texts.setdefault(corpus_dir.resolve(), load_corpus_texts(corpus_dir))
+        unknown = sorted({p.source for p in pairs if p.answerable} - set(corpus_texts))
+        if unknown:
+            raise EvalError(f"set {eval_set.name}: pairs cite documents that are not in {corpus_dir}: {', '.join(unknown)}")
 
     embedder = default_embedder()
+    results = []
     with tempfile.TemporaryDirectory(prefix="opmodel-eval-") as tmp:
-        if use_index:
-            assistant = Assistant.from_settings(settings)
-            description = f"the configured index ({settings.chroma_url or settings.index_dir})"
-        else:
-            index, index_settings, count = build_fresh_index(corpus_dir, Path(tmp), embedder)
-            assistant = Assistant(index, index_settings)
-            description = f"a fresh index of {corpus_dir} ({count} passages)"
-        # Latency is of warm asks, as in the long-running bot: one unscored ask first loads
-        # what any first question would (lexical index, caches).
-        assistant.ask(pairs[0].question)
-        outcomes = ask_all(assistant, pairs, corpus_texts, progress)
-        if baseline:
-            outcomes = with_baseline(outcomes, Baseline.build(corpus_dir, Path(tmp) / "baseline", embedder))
+        built: dict[Path, tuple] = {}  # corpus folder -> (assistant, description, baseline)
+        for eval_set, pairs, corpus_dir in plans:
+            key = corpus_dir.resolve()
+            if key not in built:
+                work = Path(tmp) / f"corpus-{len(built)}"
+                if use_index and eval_set.corpus is None:
+                    assistant = Assistant.from_settings(settings)
+                    description = f"the configured index ({settings.chroma_url or settings.index_dir})"
+                else:
+                    index, index_settings, count = build_fresh_index(corpus_dir, work, embedder)
+                    assistant = Assistant(index, index_settings)
+                    description = f"a fresh index of {corpus_dir} ({count} passages)"
+                # Latency is of warm asks, as in the long-running bot: one unscored ask first loads
+                # what any first question would (lexical index, caches).
+                assistant.ask(pairs[0].question)
+                chunks = Baseline.build(corpus_dir, work / "baseline", embedder) if baseline else None
+                built[key] = (assistant, description, chunks)
+            assistant, description, chunks = built[key]
+            outcomes = ask_all(assistant, pairs, texts[key], progress)
+            if chunks is not None:
+                outcomes = with_baseline(outcomes, chunks)
+            result = SetResult(eval_set.name, outcomes, description, with_baseline=baseline,
+                               gated=eval_set.gate and gates.gated(eval_set.name))
+            gate(result, gates)
+            results.append(result)
 
-    result = EvalResult(split, outcomes, description, gates.bars, with_baseline=baseline)
-    for s in result.splits():
-        gate = gates.for_split(s)
-        result.misses += missed(gate, result.metrics(s), s)
-        if gate is not gates.bars:  # held back: its distance from the bars is reported, not gated
-            result.below_bar += missed(gates.bars, result.metrics(s), f"{s} (held back)")
-    result.seconds = time.perf_counter() - started
-    return result
+    floors = {s.name: gates.floor_of(s.name) for s in chosen}
+    return EvalResult(split, results, gates.bars, with_baseline=baseline,
+                      seconds=time.perf_counter() - started, floors=floors)

@@ -26,7 +26,6 @@ _FOLD = str.maketrans({
 _MARKER = re.compile(r"\[\d+\]")
 # Invisible characters the ingest drops as whitespace (soft hyphen, zero-width spaces, BOM).
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-TEXT_SUFFIXES = (".txt", ".md")
 
 
 def normalise_whitespace(text: str) -> str:
@@ -42,10 +41,40 @@ def strip_markers(text: str) -> str:
     return normalise_whitespace(_MARKER.sub(" ", text))
 
 
+def corpus_files(corpus_dir: Path) -> list[tuple[str, Path]]:
+    """(source name, path) of every document `opmodel ingest` would index in the folder: the
+    supported files, in subfolders too, named by their path within it; hidden files, the
+    catalogue (metadata.yaml) and README files left out, as the ingest leaves them."""
+    from ingest.load import SUPPORTED_SUFFIXES
+    from ingest.pipeline import source_name
+
+    corpus_dir = Path(corpus_dir)
+    found = []
+    for path in sorted(p for p in corpus_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(corpus_dir)
+        if any(part.startswith(".") for part in relative.parts) or relative.name.lower().startswith("readme"):
+            continue
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append((source_name(path, corpus_dir), path))
+    return found
+
+
+def document_text(path: Path, source: str) -> str:
+    """The whitespace-normalised text a document's passages are verbatim in: the text the
+    product's own loader reads from the file (``ingest.load.load_document``), whatever its format.
+
+    For a text file that is its lines; a Markdown pipe table's rows are "cell | cell" without the
+    outer pipes and the delimiter row; a PDF has no text of its own to compare with, so its pages
+    are read as the ingest reads them (running headers and footers dropped, hyphenated line ends
+    rejoined, table rows as "cell | cell"). Citations and evidence quotes are then checked against
+    what the product saw, not against raw markup or pypdf's raw lines.
+    """
+    from ingest.load import load_document
+
+    return normalise_whitespace(load_document(Path(path), source).text())
+
+
 def load_corpus_texts(corpus_dir: Path) -> dict[str, str]:
-    """File name -> whitespace-normalised text of every text document in the corpus folder."""
-    return {
-        path.name: normalise_whitespace(path.read_text(encoding="utf-8"))
-        for path in sorted(Path(corpus_dir).iterdir())
-        if path.suffix.lower() in TEXT_SUFFIXES and path.name.lower() != "readme.md"
-    }
+    """Source name -> whitespace-normalised text of every document in the corpus folder
+    (.txt, .md and .pdf, see ``document_text``)."""
+    return {source: document_text(path, source) for source, path in corpus_files(corpus_dir)}

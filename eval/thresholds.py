@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -45,14 +45,31 @@ HELD_BACK_SPLIT = "test"
 @dataclass(frozen=True)
 class Gates:
     """``bars`` are what the product must reach; the split we tune on is held to them.
-    ``held_back_floor`` guards the split we never tune on against regressions: holding it to
-    the bars as well would leave tuning on it as the only way to get CI green."""
+    A held-back floor guards the split we never tune on against regressions: holding it to
+    the bars as well would leave tuning on it as the only way to get CI green.
+
+    Floors are per evaluation set (``set_floors``, from ``sets:`` in the file); a set without
+    one falls back to ``held_back_floor`` (the file's top-level floor, if any). A set with no
+    floor at all has not been measured yet: it is reported against the bars, not gated. A flat
+    file (bars only, no ``bars:`` key) holds every split of every set to the bars, gated."""
 
     bars: list[Threshold]
-    held_back_floor: list[Threshold]  # empty: every split is held to the bars
+    held_back_floor: list[Threshold]  # the default floor; empty: none
+    set_floors: dict[str, list[Threshold]] = field(default_factory=dict)
+    flat: bool = False
 
-    def for_split(self, split: str) -> list[Threshold]:
-        return self.held_back_floor if split == HELD_BACK_SPLIT and self.held_back_floor else self.bars
+    def floor_of(self, set_name: Optional[str] = None) -> list[Threshold]:
+        if set_name is not None and set_name in self.set_floors:
+            return self.set_floors[set_name]
+        return self.held_back_floor
+
+    def for_split(self, split: str, set_name: Optional[str] = None) -> list[Threshold]:
+        floor = self.floor_of(set_name)
+        return floor if split == HELD_BACK_SPLIT and floor else self.bars
+
+    def gated(self, set_name: Optional[str] = None) -> bool:
+        """Whether a missed gate of this set fails the run."""
+        return self.flat or bool(self.floor_of(set_name))
 
 
 def _parse(raw, path: Path, known: Optional[set[str]]) -> list[Threshold]:
@@ -70,14 +87,38 @@ def _parse(raw, path: Path, known: Optional[set[str]]) -> list[Threshold]:
     return thresholds
 
 
+def _set_floors(raw, path: Path, known: Optional[set[str]]) -> dict[str, list[Threshold]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ThresholdsError(f"{path}: sets must map set names to {{held_back_floor: ...}}, got {raw!r}")
+    floors = {}
+    for name, entry in raw.items():
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, dict) or set(entry) - {"held_back_floor"}:
+            raise ThresholdsError(f"{path}: set {name!r} takes only held_back_floor (metrics, or {{}} until measured), got {entry!r}")
+        floor = entry.get("held_back_floor")
+        floors[str(name)] = _parse(floor, path, known) if floor else []
+    return floors
+
+
 def load_gates(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] = None) -> Gates:
-    """A file with ``bars:`` (and optionally ``held_back_floor:``), or a flat map of bars."""
+    """A file with ``bars:`` (and optionally ``held_back_floor:`` and per-set floors under
+    ``sets:``), or a flat map of bars."""
     path = Path(path)
     raw = read_yaml(path, "thresholds", ThresholdsError)
     if isinstance(raw, dict) and "bars" in raw:
+        unknown = sorted(set(raw) - {"bars", "held_back_floor", "sets"})
+        if unknown:
+            raise ThresholdsError(f"{path}: unknown section(s) {', '.join(unknown)}; known: bars, held_back_floor, sets")
         floor = raw.get("held_back_floor")
-        return Gates(_parse(raw["bars"], path, known), _parse(floor, path, known) if floor else [])
-    return Gates(_parse(raw, path, known), [])
+        return Gates(
+            _parse(raw["bars"], path, known),
+            _parse(floor, path, known) if floor else [],
+            _set_floors(raw.get("sets"), path, known),
+        )
+    return Gates(_parse(raw, path, known), [], flat=True)
 
 
 def load_thresholds(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] = None) -> list[Threshold]:

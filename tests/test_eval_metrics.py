@@ -8,6 +8,7 @@ from eval.metrics import (
     citation_problems,
     evidence_rank,
     is_answer_correct,
+    is_lead_correct,
     mentions,
     percentile,
     score,
@@ -38,9 +39,9 @@ EXPIRY = passage("The GPSoC contractual framework expired in December 2018.", or
 PHONES = passage("GP telephony remains a practice responsibility.", source="phones.txt")
 
 
-def answer(text: str, *passages: Passage, abstained: bool = False) -> Answer:
+def answer(text: str, *passages: Passage, abstained: bool = False, quotes=()) -> Answer:
     citations = [Citation(n=i, passage=p, score=1.0 / i) for i, p in enumerate(passages, start=1)]
-    return Answer(question="q", text=text, abstained=abstained, citations=citations)
+    return Answer(question="q", text=text, abstained=abstained, citations=citations, quotes=list(quotes))
 
 
 def pair(pair_id="p1", category="funding", evidence=("paid for locally by the CCG",), key_facts=("CCG",),
@@ -107,6 +108,39 @@ def test_abstained_answers_are_never_correct():
 ])
 def test_key_facts_match_whole_words_and_lineage_names(text, fact, expected):
     assert mentions(text, fact) is expected
+
+
+# -- lead quote ------------------------------------------------------------------------
+
+def test_lead_is_correct_only_when_the_first_quote_holds_the_evidence():
+    lead_right = answer("“…paid for locally by the CCG.” [1] “CCGs have the responsibility…” [2]", LOT2, BUYING,
+                        quotes=[LOT2.text, BUYING.text])
+    assert is_lead_correct(pair(), lead_right)
+    # The evidence is quoted, and cited first, but not in the lead: the answer text is right, the lead is not.
+    lead_second = answer("“CCGs have the responsibility…” [2] “…paid for locally by the CCG.” [1]", LOT2, BUYING,
+                         quotes=[BUYING.text, LOT2.text])
+    assert is_answer_correct(pair(), lead_second)
+    assert not is_lead_correct(pair(), lead_second)
+
+
+def test_lead_match_is_loose_and_needs_a_quote_and_an_answer():
+    loose = answer("x [1]", LOT2, quotes=["NON ESSENTIAL Lot 2 and Lot 3 products will need to be procured and "
+                                          "paid  for\nlocally [1] by the CCG."])
+    assert is_lead_correct(pair(), loose)  # case, whitespace and a stray marker do not matter
+    assert not is_lead_correct(pair(), answer("Paid for locally by the CCG [1].", LOT2))  # no quotes recorded
+    declined = answer("Not sure.", LOT2, abstained=True, quotes=[LOT2.text])
+    assert not is_lead_correct(pair(), declined)
+    oos = pair("oos", category="out_of_scope", turns=("Who won the cup?",))
+    assert not is_lead_correct(oos, answer("x [1]", LOT2, quotes=[LOT2.text]))
+
+
+def test_lead_correct_is_summarised_over_answerable_pairs():
+    right = score(pair("a"), answer("x [1]", LOT2, quotes=[LOT2.text]), 1.0, CORPUS)
+    wrong = score(pair("b"), answer("x [1] y [2]", BUYING, LOT2, quotes=[BUYING.text, LOT2.text]), 1.0, CORPUS)
+    oos = score(pair("c", category="out_of_scope", turns=("Who won?",)), answer("No.", abstained=True), 1.0, CORPUS)
+    assert (right.lead_correct, wrong.lead_correct) == (True, False)
+    assert summarise([right, wrong, oos])["lead_correct"] == pytest.approx(1 / 2)
+    assert summarise([oos])["lead_correct"] is None
 
 
 # -- citation validity -------------------------------------------------------------------
@@ -255,14 +289,41 @@ def test_a_flat_file_holds_every_split_to_the_bars(tmp_path):
     assert gates.for_split("test") == gates.for_split("dev") == gates.bars
 
 
-def test_the_shipped_floor_never_exceeds_the_bars():
+def test_the_shipped_floors_never_exceed_the_bars():
     from eval.thresholds import load_gates
 
     gates = load_gates()
     bars = {t.metric: t for t in gates.bars}
-    for floor in gates.held_back_floor:
+    floors = [gates.held_back_floor, *gates.set_floors.values()]
+    assert gates.set_floors["shipped"], "the shipped set keeps its held-back floor"
+    for floor in (t for f in floors for t in f):
         bar = bars[floor.metric]
         if bar.minimum is not None:
             assert floor.minimum <= bar.minimum
         else:
             assert floor.maximum >= bar.maximum
+
+
+def test_the_shipped_bars_include_issue_12s_lead_and_retrieval_targets():
+    bars = {t.metric: t for t in load_thresholds()}
+    assert bars["lead_correct"].minimum >= 0.80
+    assert bars["hit_at_1"].minimum >= 0.85 and bars["hit_at_3"].minimum >= 0.95
+
+
+def test_each_set_has_its_own_floor_and_a_set_without_one_is_not_gated(tmp_path):
+    from eval.thresholds import load_gates
+
+    f = tmp_path / "t.yaml"
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\n"
+                 "sets:\n  a:\n    held_back_floor:\n      hit_at_1: {min: 0.7}\n  b:\n    held_back_floor: {}\n")
+    gates = load_gates(f)
+    assert [t.minimum for t in gates.for_split("test", "a")] == [0.7]
+    assert [t.minimum for t in gates.for_split("dev", "a")] == [0.9]
+    assert gates.gated("a") and not gates.gated("b") and not gates.gated("unlisted")
+    assert gates.for_split("test", "b") == gates.bars  # reported against the bars
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\nsets:\n  a:\n    floor: {hit_at_1: {min: 0.7}}\n")
+    with pytest.raises(ThresholdsError, match="set 'a' takes only held_back_floor"):
+        load_gates(f)
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\nfloors: {}\n")
+    with pytest.raises(ThresholdsError, match="unknown section"):
+        load_gates(f)
