@@ -10,6 +10,8 @@ model) -> answer with the best candidates, or decline and show the nearest passa
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from opmodel.errors import QuestionError
 from opmodel.index import Index, open_index
 from opmodel.settings import MAX_QUESTION_CHARS, Settings
 
+log = logging.getLogger(__name__)
 CANDIDATES = 10  # hits fused and read before the top_k are cited
 NEAREST_WHEN_DECLINING = 3
 
@@ -97,6 +100,10 @@ OFF_TOPIC_DENSE = 0.32  # a decline this far from every passage says what the do
 PASSAGES_READ = 8  # candidates come from this many of the top fused passages
 CONTEXT_SHARE = 0.5  # a follow-up's earlier subject counts this much in a quote's lexical match
 QUOTE_VECTORS_CACHED = 20_000  # quote embeddings kept (1.5 KB each); the same passages come up again and again
+# A corpus this small has its quotable units embedded once in the background, so a question
+# only embeds what is new to it (a list's introduction with the item it matched best).
+WARM_PASSAGES = 3_000
+WARM_BATCH = 16  # small: a question waiting for the embedder waits for one batch at most
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,8 @@ class Assistant:
         self.retriever = Retriever(index)
         self.scorer = scorer or Scorer.load()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vector_lock = threading.Lock()  # the cache and the embedder, shared with the warm-up thread
+        self._warmed: set[str] = set()
 
     @classmethod
     def from_settings(cls, settings: Optional[Settings] = None) -> "Assistant":
@@ -125,19 +134,41 @@ class Assistant:
         return cls(open_index(settings), settings)
 
     def _embed_quotes(self, texts: list[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if todo:
-            for t, v in zip(todo, self.index.embedder.embed(todo)):
-                self._vectors[t] = v
+        with self._vector_lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if todo:
+                for t, v in zip(todo, self.index.embedder.embed(todo)):
+                    self._vectors[t] = v
+            for t in texts:
+                self._vectors.move_to_end(t)
+            found = [self._vectors[t] for t in texts]
             while len(self._vectors) > QUOTE_VECTORS_CACHED:
                 self._vectors.popitem(last=False)
-        for t in texts:
-            self._vectors.move_to_end(t)
-        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+        return np.stack(found) if texts else np.zeros((0, 1))
+
+    def _warm_up(self, corpus) -> None:
+        if corpus.version in self._warmed or len(corpus.passages) > WARM_PASSAGES:
+            return
+        self._warmed.add(corpus.version)
+        threading.Thread(target=self._embed_units, args=(corpus.passages,), name="opmodel-quote-vectors",
+                         daemon=True).start()
+
+    def _embed_units(self, passages) -> None:
+        texts = []
+        for p in passages:
+            spans = list(p.sentences) or [(0, len(p.text))]
+            units = candidates(p.text, spans, [(0.0,)] * len(spans), 0, definition=bool(p.defined_term))
+            texts += [u.text(p.text) for u in units]
+        try:
+            for start in range(0, len(texts), WARM_BATCH):
+                self._embed_quotes(texts[start:start + WARM_BATCH])
+        except Exception:  # a warm-up that fails only leaves questions to embed their own quotes
+            log.exception("embedding the corpus's quotable units in the background failed")
 
     def candidates(self, question: str, history: Sequence[str] = ()) -> Candidates:
         """Read the question, retrieve, and build and describe every candidate quote."""
         corpus = self.retriever.corpus()
+        self._warm_up(corpus)
         idf = corpus.bm25.idf
 
         def correct(text: str):
@@ -146,7 +177,8 @@ class Assistant:
 
         q = read(question, history, correct)
         vector = self.retriever.embed(q.query)
-        retrieval = self.retriever.search(q.query, k=max(CANDIDATES, self.settings.top_k), vector=vector, corpus=corpus)
+        retrieval = self.retriever.search(q.query, k=max(CANDIDATES, self.settings.top_k), vector=vector, corpus=corpus,
+                                          defined_term=q.defined_term)
         nearest = retrieval.best_dense
         if not q.follow_up and (reworded := lexicon.in_the_documents_words(q.text, idf)):
             # Everyday words ("phones") may just not be the documents' ("telephony").
@@ -167,7 +199,8 @@ class Assistant:
         years = [int(p.passage.published[:4]) for p in hits if (p.passage.published or "")[:4].isdigit()]
         ctx = features.Context(
             question=q, hits=hits, idf=idf, nearest=nearest,
-            unknown_share=len(unknown) / len(words) if words else 0.0, unknown_names=len(names),
+            unknown_share=len(unknown) / len(words) if words else 0.0,
+            unknown_names=len(names) / len(words) if words else 0.0,
             newest_year=max(years, default=0),
         )
         missing = names + vocabulary.absent_years(q.years, idf)

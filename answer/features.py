@@ -62,7 +62,7 @@ class Context:
     idf: dict
     nearest: float  # cosine of the nearest passage to the question
     unknown_share: float  # share of the question's content words the documents and lexicon never use
-    unknown_names: int  # names / acronyms in the question the documents never mention
+    unknown_names: float  # names / acronyms the documents never mention, as a share of the question's content words
     newest_year: int  # newest dated document among the hits
 
 
@@ -202,7 +202,7 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
             "dangling_start": float(bool(_DANGLING.match(text))),
             "question_nearest": ctx.nearest,
             "question_unknown_share": ctx.unknown_share,
-            "question_unknown_names": float(min(ctx.unknown_names, 2)),
+            "question_unknown_names": ctx.unknown_names,
         }
         out[r] = [values[name] for name in FEATURES]
     return out

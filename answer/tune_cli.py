@@ -8,10 +8,9 @@ from pathlib import Path
 
 from answer.scorer import DEFAULT_WEIGHTS
 
-REPO = Path(__file__).resolve().parent.parent
 DESCRIPTION = """\
 Fit the answer scorer's weights on the dev split of every evaluation set (eval/pairs.yaml and
-eval/fresh.yaml over corpus/, and each corpus under eval/corpora/), then write them, with the fit
+eval/fresh.yaml over corpus/, each corpus under eval/corpora/: every set of eval/sets.yaml), then write them, with the fit
 report, to answer/weights.json. Test splits are never read. Takes a minute or two; run it after
 changing answer/features.py or the candidates, and commit the weights file with the change."""
 EPILOG = """\
@@ -30,16 +29,18 @@ def register(sub) -> None:
 
 
 def dev_sets() -> list[tuple[str, Path, list]]:
-    """(name, corpus folder, dev pairs) of each evaluation set."""
-    from eval.pairs import load_pairs, select
+    """(name, corpus folder, dev pairs) of each evaluation set in eval/sets.yaml; sets over the
+    same corpus are asked over one index."""
+    from eval.pairs import select
+    from eval.sets import load_sets
+    from opmodel.settings import Settings
 
-    sets = [("shipped", REPO / "corpus", select(load_pairs(REPO / "eval" / "pairs.yaml"), "dev")
-             + select(load_pairs(REPO / "eval" / "fresh.yaml"), "dev"))]
-    for folder in sorted((REPO / "eval" / "corpora").glob("*/")):
-        pairs = [p for f in sorted(folder.glob("pairs*.yaml")) for p in select(load_pairs(f), "dev")]
-        if pairs and (folder / "docs").is_dir():
-            sets.append((folder.name, folder / "docs", pairs))
-    return sets
+    grouped: dict[Path, tuple[str, Path, list]] = {}
+    for s in load_sets():
+        folder = s.corpus_dir(Path(Settings().corpus_dir)).resolve()
+        name, _, pairs = grouped.setdefault(folder, (s.name, folder, []))
+        pairs += select(s.load_pairs(), "dev")
+    return list(grouped.values())
 
 
 def handle(args) -> int:
