@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from bot.guard import Verdict, check_question, contains_nhs_number, is_valid_nhs_number
+from bot.guard import Verdict, check_question
+from opmodel.patient_data import contains_nhs_number, is_valid_nhs_number
 from bot.ratelimit import RateLimiter
 from slackfake import payloads
 from slackfake.harness import (  # noqa: F401 (fixtures)
