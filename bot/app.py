@@ -16,6 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.answers import AnswerStore
 from bot.dedupe import SeenEvents
 from bot.feedback import FeedbackStore
 from bot.ratelimit import RateLimiter
@@ -34,6 +35,7 @@ class BotParts:
     responder: Responder
     feedback: FeedbackStore
     seen: SeenEvents
+    answers: AnswerStore
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -76,10 +78,12 @@ def build_app(
         # Events are acked at once and answered on the responder's pool.
         process_before_response=False,
     )
+    answers = AnswerStore(settings.feedback_db)
     parts = BotParts(
-        responder=Responder(assistant, limiter or RateLimiter(), workers=workers),
+        responder=Responder(assistant, limiter or RateLimiter(), answers, workers=workers),
         feedback=FeedbackStore(settings.feedback_db),
         seen=SeenEvents(settings.feedback_db),
+        answers=answers,
     )
     conversations.register(app, parts)
     interactions.register(app, parts)

@@ -1,7 +1,9 @@
 """From a question typed in Slack to a reply posted back, the same for every surface.
 
 Order matters: the patient-data guard runs before anything reads, stores or logs the
-question; the rate limit before any work; the answering core last. Whatever goes wrong,
+question (on the plain question and on the text as Slack sent it, link targets included);
+the rate limit before any work; the answering core last. An answer is posted with only an
+answer id in its buttons and metadata; the question is kept in ``bot.answers``. Whatever goes wrong,
 the user gets a short message (an apology with a reference id for our faults) and the log
 gets the details: no stack trace ever reaches Slack.
 
@@ -19,6 +21,7 @@ from typing import Callable, Optional, Sequence
 
 from answer.types import Answer
 from bot import replies
+from bot.answers import AnswerStore
 from bot.blocks import Message, render_answer
 from bot.guard import Verdict, check_question, fingerprint
 from bot.history import answer_metadata
@@ -29,15 +32,21 @@ log = logging.getLogger(__name__)
 
 # post(message, metadata): metadata is None for anything that is not an answer.
 Post = Callable[[Message, Optional[dict]], None]
-Render = Callable[[Answer], Message]
+# render(answer, answer_id): the message whose buttons carry ``answer_id``.
+Render = Callable[[Answer, str], Message]
+
+
+def _render(answer: Answer, answer_id: str) -> Message:
+    return render_answer(answer, answer_id=answer_id)
 
 
 class Responder:
-    def __init__(self, assistant, limiter: RateLimiter, workers: int = 8):
+    def __init__(self, assistant, limiter: RateLimiter, answers: AnswerStore, workers: int = 8):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         self.assistant = assistant
         self.limiter = limiter
+        self.answers = answers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="opmodel-answer")
 
     def submit(self, *args, **kwargs) -> Future:
@@ -49,13 +58,16 @@ class Responder:
         *,
         user: str,
         post: Post,
+        as_sent: str = "",
         history: Callable[[], Sequence[str]] = tuple,
         on_start: Optional[Callable[[], None]] = None,
-        render: Render = render_answer,
+        render: Render = _render,
         empty_reply: Optional[Message] = None,
     ) -> None:
+        """Answer ``question`` (the plain text) through ``post``. ``as_sent`` is the text as
+        Slack delivered it, read by the patient-data guard only."""
         try:
-            reply = self._guard(question, user, empty_reply)
+            reply = self._guard(question, as_sent, user, empty_reply)
             if reply is not None:
                 post(reply, None)
                 return
@@ -63,7 +75,8 @@ class Responder:
             if on_start:
                 on_start()
             answer = self.assistant.ask(question, list(history()))
-            post(render(answer), answer_metadata(question))
+            answer_id = self.answers.remember(question, [c.passage.id for c in answer.citations])
+            post(render(answer, answer_id), answer_metadata(answer_id))
             log.info(
                 "answered %s abstained=%s citations=%d in %.0f ms",
                 fingerprint(question), answer.abstained, len(answer.citations), (time.perf_counter() - started) * 1000,
@@ -76,8 +89,8 @@ class Responder:
             log.exception("failed to answer %s (reference %s)", fingerprint(question), reference)
             _post_quietly(post, replies.apology(reference))
 
-    def _guard(self, question: str, user: str, empty_reply: Optional[Message]) -> Optional[Message]:
-        verdict = check_question(question)
+    def _guard(self, question: str, as_sent: str, user: str, empty_reply: Optional[Message]) -> Optional[Message]:
+        verdict = check_question(question, as_sent)
         if verdict is Verdict.PATIENT_DATA:
             log.info("refused a question that looks like it contains an NHS number (not stored)")
             return replies.patient_data()
