@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.answers import AnswerStore
 from bot.dedupe import SeenEvents
+from bot.delivery import SlackServerErrorRetryHandler
 from bot.feedback import FeedbackStore
 from bot.ratelimit import RateLimiter
 from bot.responder import Responder
@@ -38,13 +39,18 @@ class BotParts:
     answers: AnswerStore
 
 
-def web_client(settings: Settings) -> WebClient:
-    """The Web API client: SLACK_API_URL when set, and Slack's 429s retried after Retry-After."""
-    kwargs = {"token": settings.slack_bot_token, "timeout": 15}
+WEB_API_TIMEOUT_SECONDS = 15
+
+
+def web_client(settings: Settings, timeout: float = WEB_API_TIMEOUT_SECONDS) -> WebClient:
+    """The Web API client: SLACK_API_URL when set; Slack's 429s retried after Retry-After, its
+    5xx and retryable ``ok: false`` errors with backoff (``bot.delivery``)."""
+    kwargs = {"token": settings.slack_bot_token, "timeout": timeout}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
     client = WebClient(**kwargs)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(SlackServerErrorRetryHandler())
     return client
 
 
@@ -81,7 +87,7 @@ def build_app(
     answers = AnswerStore(settings.feedback_db)
     parts = BotParts(
         responder=Responder(assistant, limiter or RateLimiter(), answers, workers=workers),
-        feedback=FeedbackStore(settings.feedback_db),
+        feedback=FeedbackStore(settings.feedback_db, settings.user_hash_key),
         seen=SeenEvents(settings.feedback_db),
         answers=answers,
     )

@@ -23,6 +23,7 @@ from answer.types import Answer
 from bot import replies
 from bot.answers import AnswerStore
 from bot.blocks import Message, render_answer
+from bot.delivery import delivery_uncertain
 from bot.guard import Verdict, check_question, fingerprint
 from bot.history import answer_metadata
 from bot.ratelimit import RateLimiter
@@ -76,18 +77,37 @@ class Responder:
                 on_start()
             answer = self.assistant.ask(question, list(history()))
             answer_id = self.answers.remember(question, [c.passage.id for c in answer.citations])
-            post(render(answer, answer_id), answer_metadata(answer_id))
-            log.info(
-                "answered %s abstained=%s citations=%d in %.0f ms",
-                fingerprint(question), answer.abstained, len(answer.citations), (time.perf_counter() - started) * 1000,
-            )
+            message = render(answer, answer_id)
         except QuestionError as exc:
             _post_quietly(post, replies.unusable_question(str(exc)))
+            return
         except Exception:
             reference = secrets.token_hex(4)
             # The traceback goes to the log only; the question only as a fingerprint.
             log.exception("failed to answer %s (reference %s)", fingerprint(question), reference)
             _post_quietly(post, replies.apology(reference))
+            return
+        self._deliver(post, message, answer_metadata(answer_id), question, answer, started)
+
+    def _deliver(self, post: Post, message: Message, metadata: dict, question: str, answer: Answer,
+                 started: float) -> None:
+        try:
+            post(message, metadata)
+        except Exception as exc:
+            reference = secrets.token_hex(4)
+            if delivery_uncertain(exc):
+                # Slack may have posted it (a timeout, a 5xx after retries): an apology now could
+                # sit under the answer and contradict it, so only the operator hears of it.
+                log.error("posting the answer to %s may have failed (%s, reference %s); no apology sent",
+                          fingerprint(question), exc.__class__.__name__, reference)
+                return
+            log.exception("Slack refused the answer to %s (reference %s)", fingerprint(question), reference)
+            _post_quietly(post, replies.apology(reference))
+            return
+        log.info(
+            "answered %s abstained=%s citations=%d in %.0f ms",
+            fingerprint(question), answer.abstained, len(answer.citations), (time.perf_counter() - started) * 1000,
+        )
 
     def _guard(self, question: str, as_sent: str, user: str, empty_reply: Optional[Message]) -> Optional[Message]:
         verdict = check_question(question, as_sent)
