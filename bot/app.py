@@ -62,17 +62,23 @@ def quiet_slack_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def build_app(
+def build_app(assistant, settings: Settings, client: Optional[WebClient] = None, **kwargs) -> App:
+    """A ready Bolt app; see ``build_bot``."""
+    return build_bot(assistant, settings, client, **kwargs)[0]
+
+
+def build_bot(
     assistant,
     settings: Settings,
     client: Optional[WebClient] = None,
     *,
     limiter: Optional[RateLimiter] = None,
     workers: int = 8,
-) -> App:
-    """A ready Bolt app. ``assistant`` is an ``answer.engine.Assistant`` (anything with
-    ``ask(question, history) -> Answer``); ``client`` defaults to ``web_client(settings)``.
-    Building it calls ``auth.test`` once, so a wrong token fails here, not on first use."""
+) -> tuple[App, BotParts]:
+    """A ready Bolt app and the parts its listeners share (the responder, to drain on shutdown).
+    ``assistant`` is an ``answer.engine.Assistant`` (anything with ``ask(question, history) ->
+    Answer``); ``client`` defaults to ``web_client(settings)``. Building it calls ``auth.test``
+    once, so a wrong token fails here, not on first use."""
     from bot import conversations, interactions
 
     quiet_slack_libraries()
@@ -94,7 +100,7 @@ def build_app(
     conversations.register(app, parts)
     interactions.register(app, parts)
     app.error(_log_unhandled)
-    return app
+    return app, parts
 
 
 def _log_unhandled(error: Exception, body: dict) -> None:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Callable, Optional, Sequence
 
 from answer.types import Answer
@@ -49,9 +50,28 @@ class Responder:
         self.limiter = limiter
         self.answers = answers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="opmodel-answer")
+        self._in_flight: set[Future] = set()
+        self._lock = threading.Lock()
 
     def submit(self, *args, **kwargs) -> Future:
-        return self._pool.submit(self.respond, *args, **kwargs)
+        future = self._pool.submit(self.respond, *args, **kwargs)
+        with self._lock:
+            self._in_flight.add(future)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, future: Future) -> None:
+        with self._lock:
+            self._in_flight.discard(future)
+
+    def drain(self, timeout: float) -> int:
+        """Finish the questions already taken, for at most ``timeout`` seconds (a SIGTERM: the
+        caller has stopped taking new ones). Returns how many were left unfinished."""
+        with self._lock:
+            pending = set(self._in_flight)
+        _, unfinished = wait(pending, timeout=timeout)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        return len(unfinished)
 
     def respond(
         self,
