@@ -5,7 +5,10 @@ question (on the plain question and on the text as Slack sent it, link targets i
 the rate limit before any work; the answering core last. An answer is posted with only an
 answer id in its buttons and metadata; the question is kept in ``bot.answers``. Whatever goes wrong,
 the user gets a short message (an apology with a reference id for our faults) and the log
-gets the details: no stack trace ever reaches Slack.
+gets the details: no stack trace ever reaches Slack. The one exception: when posting the
+answer failed in a way that may still have posted it, there is no apology to contradict it.
+
+``drain`` lets a stopping bot finish the answers it has taken.
 
 The work runs on the responder's own thread pool, so Bolt's listener threads (which send
 acks for slash commands and buttons) never wait behind answering.
