@@ -6,7 +6,7 @@ and one writer work at once, and the busy timeout absorbs short lock waits.
 The file is a convenience, never a reason to stop answering: a full disk, a read-only
 mount or a locked file makes a store fall back to memory for that operation
 (``STORE_ERRORS``), and ``report_store_failure`` tells the operator, at most once a minute
-per store so a full disk does not also flood the log.
+per store and file so a full disk does not also flood the log.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 STORE_ERRORS = (sqlite3.Error, OSError, ConfigError)
 REPORT_EVERY_SECONDS = 60.0
 
-_last_report: dict[str, float] = {}
+_last_report: dict[tuple[str, str], float] = {}
 _report_lock = threading.Lock()
 
 
@@ -49,9 +49,10 @@ def report_store_failure(store: str, path: Path, exc: BaseException) -> None:
     """Log (as an error, without a question in it) that ``store`` is working from memory."""
     now = time.monotonic()
     with _report_lock:
-        if now - _last_report.get(store, -REPORT_EVERY_SECONDS) < REPORT_EVERY_SECONDS:
+        key = (store, str(path))
+        if now - _last_report.get(key, -REPORT_EVERY_SECONDS) < REPORT_EVERY_SECONDS:
             return
-        _last_report[store] = now
+        _last_report[key] = now
     log.error("the %s store at %s cannot be used (%s: %s); keeping it in memory until it can, "
               "so it is lost on restart and not shared with other bot processes",
               store, path, exc.__class__.__name__, exc)
