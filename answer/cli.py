@@ -47,6 +47,8 @@ Commands: :new starts a new conversation, :q (or Ctrl-D) leaves."""
 
 HISTORY_TURNS = 5
 EXIT_BAD_INPUT = 2
+# A question refused for patient data is never echoed: not to the terminal, not in --json.
+SHELL_HISTORY_HINT = "; it may also be in your shell history (delete it there, e.g. with `history -d`)"
 
 
 def _top_k(text: str) -> int:
@@ -106,8 +108,13 @@ def _assistant(args):
 
 def handle_ask(args) -> int:
     from answer.engine import validate_question
+    from opmodel.patient_data import PatientDataError, refuse_patient_data
 
     if args.question is not None:
+        try:
+            refuse_patient_data(args.question)  # first: nothing may read it, not even the length check
+        except PatientDataError as exc:
+            raise PatientDataError(str(exc) + SHELL_HISTORY_HINT) from None
         question = validate_question(args.question)  # before loading anything: bad input fails fast
         _print_answer(_assistant(args).ask(question), args.json)
         return 0
@@ -122,6 +129,7 @@ def handle_ask(args) -> int:
 def _ask_lines(assistant, stream, as_json: bool) -> int:
     """One answer (or one error) per input line; the exit status says whether any line failed."""
     from opmodel.errors import QuestionError
+    from opmodel.patient_data import PatientDataError, refuse_patient_data
 
     failed = False
     for number, raw in enumerate(stream, start=1):
@@ -130,8 +138,18 @@ def _ask_lines(assistant, stream, as_json: bool) -> int:
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError:
-                raise QuestionError(f"line {number} is not valid UTF-8 text") from None
+                text = None
+            refuse_patient_data(text if text is not None else line.decode("utf-8", errors="replace"))
+            if text is None:
+                raise QuestionError(f"line {number} is not valid UTF-8 text")
             answer = assistant.ask(text)
+        except PatientDataError as exc:
+            failed = True
+            if as_json:
+                print(json.dumps({"question": None, "line": number, "error": str(exc)}), flush=True)
+            else:
+                print(f"opmodel: line {number}: {exc}", file=sys.stderr, flush=True)
+            continue
         except QuestionError as exc:
             failed = True
             shown = line.decode("utf-8", errors="replace")
@@ -157,6 +175,7 @@ def _print_answer(answer, as_json: bool) -> None:
 def handle_chat(args) -> int:
     from answer.render import render_answer
     from opmodel.errors import QuestionError
+    from opmodel.patient_data import PatientDataError, refuse_patient_data
 
     assistant = _assistant(args)
     assistant.index.snapshot()  # a missing index is said once, up front
@@ -182,7 +201,11 @@ def handle_chat(args) -> int:
             print('(type a question, e.g. "Who issues NHS smartcards?", or :q to leave)', flush=True)
             continue
         try:
+            refuse_patient_data(line)  # never answered, and never kept as history for a follow-up
             answer = assistant.ask(line, history[-HISTORY_TURNS:])
+        except PatientDataError as exc:
+            print(f"opmodel: {exc}", flush=True)
+            continue
         except QuestionError as exc:
             print(f"opmodel: {exc}", flush=True)
             continue

@@ -16,7 +16,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.answers import AnswerStore
 from bot.dedupe import SeenEvents
+from bot.delivery import SlackServerErrorRetryHandler
 from bot.feedback import FeedbackStore
 from bot.ratelimit import RateLimiter
 from bot.responder import Responder
@@ -34,15 +36,21 @@ class BotParts:
     responder: Responder
     feedback: FeedbackStore
     seen: SeenEvents
+    answers: AnswerStore
 
 
-def web_client(settings: Settings) -> WebClient:
-    """The Web API client: SLACK_API_URL when set, and Slack's 429s retried after Retry-After."""
-    kwargs = {"token": settings.slack_bot_token, "timeout": 15}
+WEB_API_TIMEOUT_SECONDS = 15
+
+
+def web_client(settings: Settings, timeout: float = WEB_API_TIMEOUT_SECONDS) -> WebClient:
+    """The Web API client: SLACK_API_URL when set; Slack's 429s retried after Retry-After, its
+    5xx and retryable ``ok: false`` errors with backoff (``bot.delivery``)."""
+    kwargs = {"token": settings.slack_bot_token, "timeout": timeout}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
     client = WebClient(**kwargs)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(SlackServerErrorRetryHandler())
     return client
 
 
@@ -54,17 +62,23 @@ def quiet_slack_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def build_app(
+def build_app(assistant, settings: Settings, client: Optional[WebClient] = None, **kwargs) -> App:
+    """A ready Bolt app; see ``build_bot``."""
+    return build_bot(assistant, settings, client, **kwargs)[0]
+
+
+def build_bot(
     assistant,
     settings: Settings,
     client: Optional[WebClient] = None,
     *,
     limiter: Optional[RateLimiter] = None,
     workers: int = 8,
-) -> App:
-    """A ready Bolt app. ``assistant`` is an ``answer.engine.Assistant`` (anything with
-    ``ask(question, history) -> Answer``); ``client`` defaults to ``web_client(settings)``.
-    Building it calls ``auth.test`` once, so a wrong token fails here, not on first use."""
+) -> tuple[App, BotParts]:
+    """A ready Bolt app and the parts its listeners share (the responder, to drain on shutdown).
+    ``assistant`` is an ``answer.engine.Assistant`` (anything with ``ask(question, history) ->
+    Answer``); ``client`` defaults to ``web_client(settings)``. Building it calls ``auth.test``
+    once, so a wrong token fails here, not on first use."""
     from bot import conversations, interactions
 
     quiet_slack_libraries()
@@ -76,15 +90,17 @@ def build_app(
         # Events are acked at once and answered on the responder's pool.
         process_before_response=False,
     )
+    answers = AnswerStore(settings.feedback_db)
     parts = BotParts(
-        responder=Responder(assistant, limiter or RateLimiter(), workers=workers),
-        feedback=FeedbackStore(settings.feedback_db),
+        responder=Responder(assistant, limiter or RateLimiter(), answers, workers=workers),
+        feedback=FeedbackStore(settings.feedback_db, settings.user_hash_key),
         seen=SeenEvents(settings.feedback_db),
+        answers=answers,
     )
     conversations.register(app, parts)
     interactions.register(app, parts)
     app.error(_log_unhandled)
-    return app
+    return app, parts
 
 
 def _log_unhandled(error: Exception, body: dict) -> None:

@@ -20,10 +20,8 @@ from bot.mrkdwn import escape, fit, quote
 
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000  # context elements are shown small; keep them short
-BUTTON_VALUE_LIMIT = 2000
 MAX_BLOCKS = 50
 FALLBACK_LIMIT = 3000
-QUESTION_IN_BUTTON = 1000  # the feedback record keeps at most this much of the question
 
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
@@ -95,41 +93,35 @@ def citation_block(citation: Citation, quoted_limit: int = SECTION_LIMIT) -> dic
     return section(head + body)
 
 
-def feedback_value(question: str, citations: list[Citation]) -> str:
-    """What a feedback click needs back from Slack: the question and the cited ids."""
-    ids = [c.passage.id for c in citations]
-    value = json.dumps({"q": question[:QUESTION_IN_BUTTON], "c": ids}, ensure_ascii=False)
-    return value if len(value) <= BUTTON_VALUE_LIMIT else json.dumps({"q": question[:200], "c": ids[:5]})
+def answer_value(answer_id: str) -> str:
+    """What a button sends back: only the answer id. The question stays on our side
+    (``bot.answers``): a button value is readable by anyone who can see the message."""
+    return json.dumps({"a": answer_id})
 
 
-def share_value(question: str) -> Optional[str]:
-    """The share button re-asks the question, so it only appears when the whole question fits."""
-    value = json.dumps({"q": question}, ensure_ascii=False)
-    return value if len(value) <= BUTTON_VALUE_LIMIT else None
-
-
-def actions_block(answer: Answer, share: bool) -> dict:
-    value = feedback_value(answer.question, answer.citations)
+def actions_block(answer_id: str, share: bool) -> dict:
+    value = answer_value(answer_id)
     elements = [
         {"type": "button", "action_id": ACTION_HELPFUL, "text": {"type": "plain_text", "text": "Helpful"}, "value": value},
         {"type": "button", "action_id": ACTION_NOT_HELPFUL, "text": {"type": "plain_text", "text": "Not helpful"}, "value": value},
     ]
-    share_with = share_value(answer.question) if share else None
-    if share_with:
+    if share:
         elements.append(
             {
                 "type": "button",
                 "action_id": ACTION_SHARE,
                 "style": "primary",
                 "text": {"type": "plain_text", "text": "Share to channel"},
-                "value": share_with,
+                "value": value,
             }
         )
     return {"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": elements}
 
 
-def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True, preface: Optional[str] = None) -> Message:
-    """The whole answer message. ``preface`` is a context line above it (e.g. who shared it)."""
+def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, feedback: bool = True,
+                  preface: Optional[str] = None) -> Message:
+    """The whole answer message. ``answer_id`` is what its buttons send back (``bot.answers``);
+    ``preface`` is a context line above it (e.g. who shared it)."""
     head: list[dict] = [context(preface)] if preface else []
     if answer.abstained:
         head += declined_blocks(answer)
@@ -137,7 +129,7 @@ def render_answer(answer: Answer, *, share: bool = False, feedback: bool = True,
         head.append(section(escape(_without_notes(answer.text, answer.currency_notes))))
         if answer.currency_notes:
             head.append(context("\n".join(f":warning: {escape(n)}" for n in answer.currency_notes)))
-    tail = [actions_block(answer, share)] if feedback else []
+    tail = [actions_block(answer_id, share)] if feedback else []
     citations = [] if answer.abstained else answer.citations
     # Room left for citations after the divider, a possible "more" note, and the thank-you
     # that a feedback click adds later (``thanked``).

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 
 from opmodel.errors import ConfigError
 from opmodel.settings import Settings
+
+DRAIN_SECONDS = 30.0  # what a SIGTERM leaves answers in flight to finish (Kubernetes' default grace)
 
 DESCRIPTION = """\
 Run the Slack bot: answers @mentions (in a thread), direct messages, the assistant side
@@ -80,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("bot").setLevel(min(logging.getLogger().level, level))
 
     from answer.engine import Assistant
-    from bot.app import build_app
+    from bot.app import build_bot
     from bot.replies import EXAMPLE_QUESTIONS
 
     assistant = Assistant.from_settings(settings)
@@ -89,30 +93,65 @@ def run(args: argparse.Namespace) -> int:
     assistant.ask(EXAMPLE_QUESTIONS[0])
     where = settings.slack_api_url or "slack.com"
     try:
-        app = build_app(assistant, settings)
+        app, parts = build_bot(assistant, settings)
     except BoltError as exc:
         raise ConfigError(f"Slack ({where}) did not accept SLACK_BOT_TOKEN: {exc}") from exc
     except OSError as exc:
         raise ConfigError(f"cannot reach Slack at {where}: {exc}. Check the network or SLACK_API_URL") from exc
-    return serve_http(app, settings.slack_signing_secret, args.host, args.port) if args.http else serve_socket_mode(app, settings)
+    stop = _stop_on_signals()
+    if args.http:
+        serve_http(app, settings.slack_signing_secret, args.host, args.port, stop)
+    else:
+        serve_socket_mode(app, settings, stop)
+    return _drain(parts.responder)
 
 
-def serve_http(app, signing_secret: str, host: str, port: int) -> int:
+def _stop_on_signals() -> threading.Event:
+    """SIGTERM (a deploy, `docker stop`, systemd) and Ctrl-C both mean: stop taking events,
+    finish the answers in flight, exit."""
+    stop = threading.Event()
+
+    def on_signal(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second signal: the operator means now
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    return stop
+
+
+def _drain(responder) -> int:
+    print(f"opmodel slack: stopping; finishing the answers in flight (up to {DRAIN_SECONDS:.0f} s)",
+          file=sys.stderr, flush=True)
+    unfinished = responder.drain(DRAIN_SECONDS)
+    if unfinished:
+        logging.getLogger(__name__).error("stopped with %d answer(s) unfinished after %.0f s", unfinished, DRAIN_SECONDS)
+        return 1
+    print("opmodel slack: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def serve_http(app, signing_secret: str, host: str, port: int, stop: threading.Event) -> None:
     from bot.http import EVENTS_PATH, make_server
 
     try:
         server = make_server(app, signing_secret, port, host)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    print(f"opmodel slack: listening for Slack events on http://{host}:{port}{EVENTS_PATH}", file=sys.stderr)
+    print(f"opmodel slack: listening for Slack events on http://{host}:{port}{EVENTS_PATH}", file=sys.stderr, flush=True)
+    # Served from a thread so the main thread is free to wait for a signal and then shut down.
+    serving = threading.Thread(target=server.serve_forever, name="opmodel-http", daemon=True)
+    serving.start()
     try:
-        server.serve_forever()
+        while not stop.wait(0.5):  # a short wait, so a signal is handled promptly
+            pass
     finally:
-        server.server_close()
-    return 0
+        server.shutdown()
+        server.server_close()  # new connections are refused from here on
 
 
-def serve_socket_mode(app, settings: Settings) -> int:
+def serve_socket_mode(app, settings: Settings, stop: threading.Event) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.errors import SlackApiError
 
@@ -125,11 +164,9 @@ def serve_socket_mode(app, settings: Settings) -> int:
         raise ConfigError(f"Slack did not accept SLACK_APP_TOKEN: {exc.response.get('error')}") from exc
     except OSError as exc:
         raise ConfigError(f"cannot open the Socket Mode connection: {exc}") from exc
-    print("opmodel slack: connected to Slack in Socket Mode; press Ctrl-C to stop", file=sys.stderr)
+    print("opmodel slack: connected to Slack in Socket Mode; press Ctrl-C to stop", file=sys.stderr, flush=True)
     try:
-        from threading import Event
-
-        Event().wait()
+        while not stop.wait(0.5):  # a short wait, so a signal is handled promptly
+            pass
     finally:
-        handler.close()
-    return 0
+        handler.close()  # no new events; the answers in flight still post over the Web API

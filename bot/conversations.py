@@ -102,9 +102,9 @@ def _answer(
         if not event.get("thread_ts"):
             return []
         return thread_questions(client, channel=channel, thread_ts=event["thread_ts"], before_ts=event["ts"],
-                                bot_user_id=context.bot_user_id, direct=direct)
+                                bot_user_id=context.bot_user_id, direct=direct, answers=parts.answers)
 
     parts.responder.submit(
-        question_from_message(event.get("text") or ""),
+        question_from_message(event.get("text") or ""), as_sent=event.get("text") or "",
         user=event["user"], post=post, history=history, on_start=on_start, empty_reply=empty_reply,
     )

@@ -1,21 +1,22 @@
 """Helpful / Not helpful clicks, kept in SQLite for whoever improves the answers.
 
 A row holds the question, the answer, the cited passage ids, the channel and when; the
-user is stored only as a salted SHA-256 of their Slack id, so clicks by one person can be
-grouped without the file naming anyone. The salt is made once per database and never leaves it.
+user is stored only as a keyed hash of their Slack id (``bot.pseudonyms``), so clicks by one
+person can be grouped without the file naming anyone, and the key is not in the file.
+Databases from before kept an unkeyed salt in ``meta``; it is deleted on open, so their
+older hashes can no longer be linked to anyone either.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional, Sequence
 
-from bot.sqlite import connect
+from bot.pseudonyms import UserPseudonyms
+from bot.sqlite import STORE_ERRORS, connect, report_store_failure
 
 RATINGS = ("helpful", "not_helpful")
 
@@ -49,15 +50,20 @@ class FeedbackRow:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, key: Optional[str] = None):
+        """``key`` is the ``user_hash_key`` setting; without it the key file beside ``path`` is used."""
         self.path = Path(path)
-        with connect(self.path) as conn:
-            conn.executescript(SCHEMA)
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('user_salt', ?)", (secrets.token_hex(16),))
-            self._salt = conn.execute("SELECT value FROM meta WHERE key = 'user_salt'").fetchone()[0]
+        self._pseudonyms = UserPseudonyms.for_database(self.path, key)
+        try:
+            with connect(self.path) as conn:
+                conn.executescript(SCHEMA)
+                conn.execute("DELETE FROM meta WHERE key = 'user_salt'")  # the old salt sat beside the hashes
+        except STORE_ERRORS as exc:
+            # Answering does not need this store; a click then gets an apology with a reference.
+            report_store_failure("feedback", self.path, exc)
 
     def user_hash(self, user_id: str) -> str:
-        return hashlib.sha256(f"{self._salt}:{user_id}".encode("utf-8")).hexdigest()
+        return self._pseudonyms.of(user_id)
 
     def record(
         self,
@@ -72,6 +78,7 @@ class FeedbackStore:
         if rating not in RATINGS:
             raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
         with connect(self.path) as conn:
+            conn.executescript(SCHEMA)  # recreates the tables after a failed start
             cursor = conn.execute(
                 "INSERT INTO feedback (created_at, rating, question, answer, cited_ids, channel, user_hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

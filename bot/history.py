@@ -1,9 +1,11 @@
 """The earlier questions of a Slack thread, read back from Slack itself.
 
 Reading the thread with ``conversations.replies`` (rather than remembering it in memory)
-means any bot process can answer any follow-up. Each answer we post carries its question in
-message metadata, so a thread that starts at one of our answers (a top-level DM answer the
-user replied to) still has its question.
+means any bot process can answer any follow-up. Each answer we post carries its answer id
+in message metadata (never the question: metadata is readable by other apps), so a thread
+that starts at one of our answers (a top-level DM answer the user replied to) still has its
+question, looked up in the shared answer store. Every earlier question passes the
+patient-data guard again before it becomes history.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Optional
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.answers import AnswerStore
 from bot.guard import Verdict, check_question
 from bot.mrkdwn import mentions, question_from_message
 
@@ -24,8 +27,8 @@ MAX_HISTORY = 5
 MAX_PAGES = 3
 
 
-def answer_metadata(question: str) -> dict:
-    return {"event_type": ANSWER_EVENT_TYPE, "event_payload": {"question": question}}
+def answer_metadata(answer_id: str) -> dict:
+    return {"event_type": ANSWER_EVENT_TYPE, "event_payload": {"answer_id": answer_id}}
 
 
 def thread_questions(
@@ -36,6 +39,7 @@ def thread_questions(
     before_ts: str,
     bot_user_id: Optional[str],
     direct: bool,
+    answers: AnswerStore,
 ) -> list[str]:
     """Questions asked in the thread before ``before_ts``, oldest first, at most MAX_HISTORY.
 
@@ -46,17 +50,23 @@ def thread_questions(
     for message in _replies(client, channel, thread_ts):
         if float(message.get("ts", "0")) >= float(before_ts):
             continue
-        question = _question_in(message, bot_user_id, direct)
+        question = _question_in(message, bot_user_id, direct, answers)
+        if not question or check_question(question, message.get("text") or "") is not Verdict.OK:
+            continue
         # A question and our answer carrying it sit side by side: keep one.
-        if question and check_question(question) is Verdict.OK and (not questions or questions[-1] != question):
+        if not questions or questions[-1] != question:
             questions.append(question)
     return questions[-MAX_HISTORY:]
 
 
-def _question_in(message: dict, bot_user_id: Optional[str], direct: bool) -> Optional[str]:
+def _question_in(message: dict, bot_user_id: Optional[str], direct: bool, answers: AnswerStore) -> Optional[str]:
     metadata = message.get("metadata") or {}
     if metadata.get("event_type") == ANSWER_EVENT_TYPE:
-        return (metadata.get("event_payload") or {}).get("question")
+        payload = metadata.get("event_payload") or {}
+        if "answer_id" in payload:
+            answered = answers.recall(payload["answer_id"])
+            return answered.question if answered else None
+        return payload.get("question")  # answers posted before questions moved out of metadata
     from_person = not message.get("bot_id") and message.get("subtype") is None and message.get("user") != bot_user_id
     if from_person and (direct or mentions(message.get("text", ""), bot_user_id or "")):
         return question_from_message(message.get("text", ""))

@@ -3,14 +3,20 @@
 Bolt's own development server answers one request at a time; this one gives each request
 a thread, so a slow client never delays another's ack. Every request's signature and age
 (``SLACK_SIGNING_SECRET``, five minutes) is checked before its body is even parsed, and
-answered 401 otherwise.
+answered 401 otherwise, however malformed the headers or the body (Slack always sends UTF-8).
+A signed body that is not the JSON Slack sends gets 400 without reaching Bolt, and a client
+that stops sending mid-body is cut off after ``READ_TIMEOUT_SECONDS`` (408) instead of
+holding a thread forever.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Optional
+from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
@@ -19,6 +25,31 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; refuse anything absurd
+READ_TIMEOUT_SECONDS = 10.0  # per read on the socket: Slack sends its few KB at once
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+
+def signed_body(verifier: SignatureVerifier, raw: bytes, timestamp: Optional[str], signature: Optional[str]) -> Optional[str]:
+    """The body as text when it is UTF-8 and signed by Slack within five minutes; else None."""
+    if not (timestamp and signature and _TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature)):
+        return None
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return body if verifier.is_valid(body, timestamp, signature) else None
+
+
+def is_slack_shaped(body: str, content_type: str) -> bool:
+    """Parses the way Bolt will: a JSON object, or a form whose ``payload`` (if any) is one."""
+    try:
+        if content_type.startswith("application/json") or body.startswith("{"):
+            return isinstance(json.loads(body), dict)
+        payload = parse_qs(body).get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except ValueError:
+        return False
 
 
 class EventsServer(ThreadingHTTPServer):
@@ -35,6 +66,7 @@ def make_server(app: App, signing_secret: str, port: int, host: str = "0.0.0.0")
 
     class SlackEventsHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = READ_TIMEOUT_SECONDS  # applied to the socket by StreamRequestHandler.setup
 
         def do_GET(self) -> None:
             if self.path.partition("?")[0] == "/healthz":
@@ -52,14 +84,24 @@ def make_server(app: App, signing_secret: str, port: int, host: str = "0.0.0.0")
                 self.close_connection = True  # the unread body must not be taken for a request
                 self._reply(404 if path != EVENTS_PATH else 413, {}, "")
                 return
-            raw = self.rfile.read(length)
+            try:
+                raw = self.rfile.read(length)
+            except TimeoutError:
+                log.info("dropped a request whose body did not arrive within %.0f s", READ_TIMEOUT_SECONDS)
+                self.close_connection = True
+                self._reply(408, {}, "")
+                return
             # Checked here as well as by Bolt, so that nothing unsigned is even parsed.
-            if not verifier.is_valid(raw, self.headers.get("X-Slack-Request-Timestamp") or "0",
-                                     self.headers.get("X-Slack-Signature") or ""):
-                log.info("refused a request with a missing, wrong or stale signature (%d bytes)", length)
+            body = signed_body(verifier, raw, self.headers.get("X-Slack-Request-Timestamp"),
+                               self.headers.get("X-Slack-Signature"))
+            if body is None:
+                log.info("refused a request with a missing, malformed, wrong or stale signature (%d bytes)", length)
                 self._reply(401, {}, "")
                 return
-            body = raw.decode("utf-8", errors="replace")
+            if not is_slack_shaped(body, self.headers.get("Content-Type") or ""):
+                log.warning("refused a signed request whose body is not Slack's JSON (%d bytes)", length)
+                self._reply(400, {}, "")
+                return
             try:
                 response = app.dispatch(BoltRequest(body=body, query=query, headers=dict(self.headers)))
             except Exception:

@@ -2,6 +2,10 @@
 
 Slack expects these acked within 3 seconds and shows the user an error otherwise, so every
 listener acks first; answering happens on the responder's pool.
+
+A button sends back only an answer id; the question and cited ids come from ``bot.answers``.
+Buttons on answers posted before that (``{"q": ..., "c": [...]}``) still work, but their
+question passes the patient-data guard again first.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import replies
+from bot.answers import AnsweredQuestion
 from bot.blocks import (
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
@@ -24,7 +29,8 @@ from bot.blocks import (
     render_answer,
     thanked,
 )
-from bot.guard import contains_nhs_number
+from bot.guard import Verdict, check_question
+from opmodel.patient_data import contains_nhs_number
 from bot.mrkdwn import escape, fit, question_from_message, unescape
 
 log = logging.getLogger(__name__)
@@ -44,16 +50,20 @@ def register(app: App, parts) -> None:
             respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
 
         parts.responder.submit(
-            question_from_message(command.get("text") or ""),
+            question_from_message(command.get("text") or ""), as_sent=command.get("text") or "",
             user=command["user_id"], post=post,
-            render=lambda answer: render_answer(answer, share=True),
+            render=lambda answer, answer_id: render_answer(answer, answer_id=answer_id, share=True),
             empty_reply=replies.help_message(f"Type {SLASH_COMMAND} and your question"),
         )
 
     @app.action(ACTION_SHARE)
     def on_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        question = json.loads(action["value"])["q"]
+        found = _answered(parts, action)
+        if found is None:
+            respond(response_type="ephemeral", replace_original=False, **replies.answer_forgotten().as_kwargs())
+            return
+        question = found[1].question
         user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
         preface = f"<@{user}> shared an answer to “{escape(fit(question, 300))}”"
 
@@ -64,8 +74,10 @@ def register(app: App, parts) -> None:
             _post_in_channel(client, respond, channel, message, metadata)
             respond(delete_original=True)
 
+        # The responder's guard reads the question again before anything is shared.
         parts.responder.submit(question, user=user, post=post,
-                               render=lambda answer: render_answer(answer, preface=preface))
+                               render=lambda answer, answer_id: render_answer(answer, answer_id=answer_id,
+                                                                              preface=preface))
 
     @app.action(ACTION_HELPFUL)
     @app.action(ACTION_NOT_HELPFUL)
@@ -100,9 +112,32 @@ def _post_in_channel(client: WebClient, respond: Respond, channel: Optional[str]
         respond(response_type="in_channel", replace_original=False, **message.as_kwargs())
 
 
+def _answered(parts, action: dict) -> Optional[tuple[str, AnsweredQuestion]]:
+    """(answer id, its question) for a clicked button; None when the store no longer has it
+    or the button's question (an old button) fails the guard."""
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    if "a" in value:
+        answered = parts.answers.recall(value["a"])
+        return (value["a"], answered) if answered else None
+    question = value.get("q")
+    if not isinstance(question, str) or check_question(question) is not Verdict.OK:
+        return None
+    cited = [c for c in value.get("c") or [] if isinstance(c, str)]
+    return parts.answers.remember(question, cited), AnsweredQuestion(question, cited)
+
+
 def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
     helpful = action["action_id"] == ACTION_HELPFUL
-    value = json.loads(action["value"])
+    found = _answered(parts, action)
+    if found is None:
+        respond(response_type="ephemeral", replace_original=False, **replies.answer_forgotten().as_kwargs())
+        return
+    answer_id, answered = found
     user = body["user"]["id"]
     channel = (body.get("channel") or {}).get("id")
     container = body.get("container") or {}
@@ -110,12 +145,12 @@ def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: 
     # A double click must not count twice.
     if not parts.seen.first_time([f"feedback:{channel}:{container.get('message_ts')}:{user}"]):
         return
-    answer = None if message else parts.responder.assistant.ask(value["q"])
+    answer = None if message else parts.responder.assistant.ask(answered.question)
     feedback_id = parts.feedback.record(
         rating="helpful" if helpful else "not_helpful",
-        question=value["q"],
+        question=answered.question,
         answer=unescape(message.get("text", "")) if message else answer.text,
-        cited_ids=value.get("c", []),
+        cited_ids=answered.cited_ids,
         channel=channel,
         user_id=user,
     )
@@ -133,5 +168,5 @@ def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: 
             # Shared through a response_url into a channel the bot is not in: edit it the same way.
             respond(replace_original=True, text=message.get("text", ""), blocks=blocks)
     else:
-        shown = render_answer(answer, share=True)
+        shown = render_answer(answer, answer_id=answer_id, share=True)
         respond(replace_original=True, text=shown.text, blocks=thanked(shown.blocks, helpful))

@@ -75,6 +75,12 @@ def apology(reference: str) -> Message:
     return notice(text, f"Sorry, something went wrong (reference {reference}).")
 
 
+def answer_forgotten() -> Message:
+    text = ("I no longer have the question behind that answer (answers are kept for a limited time), "
+            "so I can't rate or share it. Please ask again.")
+    return notice(f":grey_question: {text}", text)
+
+
 def unusable_question(reason: str) -> Message:
     return notice(f":grey_question: {escape(reason)}", reason)
 

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     collection: str = Field("opmodel", description="Name prefix of the Chroma collections.")
     top_k: int = Field(5, description="Passages cited at most.")
     feedback_db: Path = Field(Path(".opmodel/feedback.sqlite3"))
+    user_hash_key: Optional[str] = Field(
+        None, repr=False,
+        description="Key for hashing Slack user ids in feedback; default: a 0600 file beside feedback_db.",
+    )
     log_level: str = Field("INFO")
 
     slack_bot_token: Optional[str] = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))

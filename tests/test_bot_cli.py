@@ -124,3 +124,32 @@ def test_a_missing_index_stops_the_bot_with_one_line(clean_env, capsys, tmp_path
     assert main(["slack"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "opmodel ingest" in err
+
+
+def test_sigterm_stops_taking_events_and_finishes_the_answers_in_flight(bot_assistant, fake_slack, tmp_path):
+    import signal
+
+    port = free_port()
+    process = start_bot(["--http", "--port", str(port), "--host", "127.0.0.1"], fake_slack,
+                        bot_assistant.settings.index_dir, tmp_path)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    try:
+        wait_ready(process, "listening")
+        # Three follow-ups whose thread Slack is slow to read: all three are mid-answer at SIGTERM.
+        for n in range(3):
+            fake_slack.api.delay_next("conversations.replies", 3.0)
+            payloads.deliver(url, payloads.mention("What is an NHS smartcard?", thread_ts=payloads.new_ts(),
+                                                   user=f"U{n}"), SIGNING_SECRET)
+        fake_slack.api.wait_for("conversations.replies", 3)
+        assert fake_slack.api.calls_to("chat.postMessage") == [], "none answered yet"
+        process.send_signal(signal.SIGTERM)  # by PID, like a deploy or `docker stop`
+        time.sleep(1.0)
+        with pytest.raises(OSError):  # no longer taking events
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        returncode = process.wait(timeout=35)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    posts = fake_slack.api.calls_to("chat.postMessage")
+    assert len(posts) == 3 and all(p.params.get("metadata") for p in posts), "every answer in flight was posted"
+    assert returncode == 0 and "stopped" in process.stderr.read()

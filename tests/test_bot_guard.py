@@ -9,11 +9,12 @@ import time
 
 import pytest
 
-from bot.guard import Verdict, check_question, contains_nhs_number, is_valid_nhs_number
+from bot.guard import Verdict, check_question
+from opmodel.patient_data import contains_nhs_number, is_valid_nhs_number
 from bot.ratelimit import RateLimiter
 from slackfake import payloads
 from slackfake.harness import (  # noqa: F401 (fixtures)
-    SIGNING_SECRET, bot_assistant, bot_settings, fake_slack, http_bot, start_http_bot,
+    SIGNING_SECRET, bot_assistant, bot_settings, fake_slack, http_bot, start_http_bot, stored_question,
 )
 
 NHS_NUMBER = "943 476 5919"  # the NHS Data Dictionary's example; passes Modulus 11
@@ -69,7 +70,7 @@ def test_a_follow_up_never_carries_an_earlier_nhs_number_into_the_core(http_bot,
     fake_slack.api.add_message("C1", parent["event"]["text"], user="U1", ts=parent["event"]["ts"])
     deliver(http_bot, payloads.mention("What is an NHS smartcard?", thread_ts=parent["event"]["ts"]))
     [post] = fake_slack.api.wait_for("chat.postMessage")
-    assert post.params["metadata"]["event_payload"]["question"] == "What is an NHS smartcard?"
+    assert stored_question(http_bot, post) == "What is an NHS smartcard?"
     assert "5919" not in all_text([post])
 
 

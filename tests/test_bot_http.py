@@ -9,7 +9,9 @@ import urllib.error
 
 from bot.blocks import render_answer
 from slackfake import payloads
-from slackfake.harness import SIGNING_SECRET, bot_assistant, fake_slack, http_bot  # noqa: F401 (fixtures)
+from slackfake.harness import (  # noqa: F401 (fixtures)
+    SIGNING_SECRET, answer_id_of, bot_assistant, fake_slack, http_bot, stored_question,
+)
 from slackfake.web_api import BOT_USER_ID
 
 QUESTION = "What is an NHS smartcard?"
@@ -40,7 +42,8 @@ def test_mention_is_answered_in_a_thread_under_the_question(http_bot, fake_slack
     assert "[1]" in texts and "Smartcards issued by an approved NHS Registration Authority" in texts
     actions = [b for b in blocks if b["type"] == "actions"]
     assert [e["action_id"] for e in actions[0]["elements"]] == ["feedback_helpful", "feedback_not_helpful"]
-    assert post.params["metadata"]["event_payload"]["question"] == QUESTION
+    assert stored_question(http_bot, post) == QUESTION
+    assert QUESTION not in json.dumps(post.params["metadata"]) and QUESTION not in json.dumps(actions)
 
 
 def test_direct_message_is_answered_in_the_dm(http_bot, fake_slack):
@@ -136,8 +139,10 @@ def test_follow_up_in_a_thread_is_answered_with_the_earlier_question(http_bot, f
     assert posts[1].params["thread_ts"] == thread_ts
 
     # Exactly what the core says for the follow-up in context, not on its own.
-    expected = render_answer(bot_assistant.ask("and who funds it?", ["Who provides the clinical system to GP practices?"]))
-    alone = render_answer(bot_assistant.ask("and who funds it?"))
+    answer_id = answer_id_of(posts[1])
+    expected = render_answer(bot_assistant.ask("and who funds it?", ["Who provides the clinical system to GP practices?"]),
+                             answer_id=answer_id)
+    alone = render_answer(bot_assistant.ask("and who funds it?"), answer_id=answer_id)
     assert posts[1].params["blocks"] == expected.blocks
     assert expected.blocks != alone.blocks
 
@@ -154,3 +159,72 @@ def test_other_paths_and_oversized_bodies_are_refused_without_dispatch(http_bot,
     assert status == 413
     settle(0.5)
     assert fake_slack.api.calls_to("chat.postMessage") == []
+
+
+def raw_post(url: str, body: bytes, headers: dict) -> int:
+    """POST bytes as they are (urllib's helpers would insist on text)."""
+    import http.client
+    from urllib.parse import urlparse
+
+    where = urlparse(url)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    try:
+        conn.request("POST", where.path, body=body, headers=headers)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_malformed_signature_headers_and_non_utf8_bodies_get_401_not_a_dropped_connection(http_bot, fake_slack, caplog):
+    body = json.dumps(payloads.mention(QUESTION))
+    good = payloads.signed_headers(body, SIGNING_SECRET)
+    for timestamp in ("abc", "", "1e9", "-5", "1" * 40, "\u00b9\u00b2\u00b3"):
+        assert payloads.post(http_bot.url, body, {**good, "X-Slack-Request-Timestamp": timestamp})[0] == 401
+    for signature in ("garbage", "v0=", "v1=" + "0" * 64, good["X-Slack-Signature"].upper()):
+        assert payloads.post(http_bot.url, body, {**good, "X-Slack-Signature": signature})[0] == 401
+    # Signed over its bytes, but not UTF-8: Slack never sends that.
+    raw = b'{"type": "event_callback", "x": "\xff\xfe"}'
+    timestamp = str(int(time.time()))
+    import hashlib
+    import hmac
+
+    signed = f"v0:{timestamp}:".encode() + raw  # Slack's scheme, over the bytes (slack_sdk only signs text)
+    signature = "v0=" + hmac.new(SIGNING_SECRET.encode(), signed, hashlib.sha256).hexdigest()
+    assert raw_post(http_bot.url, raw, {"Content-Type": "application/json", "X-Slack-Request-Timestamp": timestamp,
+                                        "X-Slack-Signature": signature}) == 401
+    assert "Traceback" not in caplog.text
+    settle(0.5)
+    assert fake_slack.api.calls_to("chat.postMessage") == []
+
+
+def test_signed_malformed_json_gets_400(http_bot, fake_slack, caplog):
+    for body, content_type in (("{not json", "application/json"), ("[1, 2]", "application/json"),
+                               ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+                               ("payload=%5B%5D", "application/x-www-form-urlencoded")):
+        headers = payloads.signed_headers(body, SIGNING_SECRET, content_type=content_type)
+        assert payloads.post(http_bot.url, body, headers)[0] == 400, body
+    assert "Traceback" not in caplog.text
+
+
+def test_a_half_sent_body_is_cut_off_after_the_read_timeout(bot_assistant, fake_slack, tmp_path, monkeypatch):
+    import socket
+    from urllib.parse import urlparse
+
+    import bot.http
+    from slackfake.harness import bot_settings, start_http_bot
+
+    monkeypatch.setattr(bot.http, "READ_TIMEOUT_SECONDS", 1.0)
+    running, stop = start_http_bot(bot_assistant, bot_settings(fake_slack, tmp_path))
+    where = urlparse(running.url)
+    try:
+        with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+            sock.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 500\r\n\r\n{\"type\": ")
+            started = time.monotonic()
+            reply = sock.recv(1024)
+            took = time.monotonic() - started
+        assert reply.startswith(b"HTTP/1.1 408") and took < 5
+        # The server still answers everyone else.
+        assert deliver(running, payloads.mention(QUESTION))[0] == 200
+    finally:
+        stop()

@@ -8,7 +8,7 @@ import time
 
 from bot.blocks import render_answer
 from slackfake import payloads
-from slackfake.harness import bot_assistant, fake_slack, socket_bot  # noqa: F401 (fixtures)
+from slackfake.harness import answer_id_of, bot_assistant, fake_slack, socket_bot, stored_question  # noqa: F401 (fixtures)
 
 QUESTION = "What is an NHS smartcard?"
 
@@ -70,10 +70,11 @@ def test_assistant_panel_gets_prompts_then_a_status_while_it_searches(socket_bot
     answer = fake_slack.api.wait_for("chat.postMessage", 2)[1]
     assert answer.params["thread_ts"] == thread_ts and answer.params["channel"] == "D7"
     assert status.at < answer.at
-    assert answer.params["metadata"]["event_payload"]["question"] == QUESTION
+    assert stored_question(socket_bot, answer) == QUESTION
 
     # A follow-up in the panel is asked with the first question as history.
     follow = payloads.message("who issues them?", channel="D7", thread_ts=thread_ts)
     fake_slack.socket.wait_ack(fake_slack.socket.send("events_api", follow))
     follow_up = fake_slack.api.wait_for("chat.postMessage", 3)[2]
-    assert follow_up.params["blocks"] == render_answer(bot_assistant.ask("who issues them?", [QUESTION])).blocks
+    expected = render_answer(bot_assistant.ask("who issues them?", [QUESTION]), answer_id=answer_id_of(follow_up))
+    assert follow_up.params["blocks"] == expected.blocks

@@ -97,3 +97,31 @@ def test_chat_follow_up_and_exit(corpus_index_dir):
 def test_help_teaches_by_example():
     result = subprocess.run([sys.executable, "-m", "opmodel", "ask", "--help"], capture_output=True, cwd=REPO)
     assert result.returncode == 0 and b"examples:" in result.stdout and b"--json" in result.stdout
+
+
+NHS_NUMBER_WITH_EN_DASHES = "943\u2013476\u20135919"  # valid Modulus 11; the guard once missed this form
+
+
+def never_shows_the_number(result) -> bool:
+    shown = (result.stdout + result.stderr).decode("utf-8", errors="replace")
+    return "5919" not in shown and "943" not in shown
+
+
+def test_ask_refuses_a_question_with_an_nhs_number_without_echoing_it(corpus_index_dir):
+    result = opmodel(["ask", f"Does patient {NHS_NUMBER_WITH_EN_DASHES} need a smartcard?"], corpus_index_dir)
+    assert result.returncode == 2 and no_traceback(result) and never_shows_the_number(result)
+    assert b"NHS number" in result.stderr and b"shell history" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == b""
+
+
+def test_ask_json_stdin_and_chat_withhold_a_line_with_an_nhs_number(corpus_index_dir):
+    lines = f"What is Lot 2?\npatient ({NHS_NUMBER_WITH_EN_DASHES[:3]}) 476 5919\n".encode()
+    result = opmodel(["ask", "--json"], corpus_index_dir, stdin=lines)
+    assert result.returncode == 2 and no_traceback(result) and never_shows_the_number(result)
+    answered, refused = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert answered["question"] == "What is Lot 2?" and answered["citations"]
+    assert refused["question"] is None and refused["line"] == 2 and "NHS number" in refused["error"]
+
+    chat = opmodel(["chat"], corpus_index_dir, stdin=f"patient {NHS_NUMBER_WITH_EN_DASHES}\n:q\n".encode())
+    assert chat.returncode == 0 and no_traceback(chat) and never_shows_the_number(chat)
+    assert b"NHS number" in chat.stdout

@@ -122,3 +122,19 @@ def _wait_until_session_closed(client, timeout: float = 5.0) -> None:
     session = client.current_session
     while session is not None and session.is_active() and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def answer_id_of(post) -> str:
+    """The answer id a posted answer carries in its metadata (and nothing else of the question)."""
+    payload = post.params["metadata"]["event_payload"]
+    assert set(payload) == {"answer_id"}, f"metadata carries more than an answer id: {payload}"
+    return payload["answer_id"]
+
+
+def stored_question(bot: RunningBot, post) -> str:
+    """The question the bot keeps on its side for a posted answer."""
+    from bot.answers import AnswerStore
+
+    answered = AnswerStore(bot.settings.feedback_db).recall(answer_id_of(post))
+    assert answered is not None, "the answer's question was not stored"
+    return answered.question

@@ -3,7 +3,8 @@
 It answers the methods the bot calls with Slack-shaped responses, records every call
 (method, parameters, token), keeps posted messages so ``conversations.replies`` can read a
 thread back, serves ``response_url`` webhooks, and can be told to fail the next call of a
-method (a 429 with Retry-After, an error) to test how the bot copes.
+method (a 429 with Retry-After, a 5xx, an ``ok: false`` error) or to carry it out but answer
+only after a delay (a slow Slack), to test how the bot copes.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class FakeSlackWebAPI:
         self.messages: list[dict] = []  # what conversations.replies reads
         self.socket_url: Optional[str] = None
         self._failures: dict[str, list[Failure]] = {}
+        self._delays: dict[str, list[float]] = {}
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         self._server = _Server(("127.0.0.1", 0), self._handler())
@@ -89,6 +91,10 @@ class FakeSlackWebAPI:
                   retry_after: Optional[int] = None) -> None:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         self._failures.setdefault(method, []).append(Failure(status, {"ok": False, "error": error}, headers))
+
+    def delay_next(self, method: str, seconds: float) -> None:
+        """Carry out the next call of ``method`` at once but send its response ``seconds`` later."""
+        self._delays.setdefault(method, []).append(seconds)
 
     def next_ts(self) -> str:
         return f"{1_700_000_000 + next(self._ts)}.000100"
@@ -169,14 +175,18 @@ class FakeSlackWebAPI:
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or params.get("token")
                 with fake._changed:
                     failure = (fake._failures.get(method) or [None]).pop(0) if fake._failures.get(method) else None
+                    delay = fake._delays[method].pop(0) if fake._delays.get(method) else 0.0
                     fake.calls.append(Call(method, params, token, ok=failure is None))
                     fake._changed.notify_all()
                 if failure:
                     self._send(failure.status, failure.body, failure.headers)
-                elif method == "response_url":
-                    self._send(200, "ok", {})
                 else:
-                    self._send(200, fake._answer(method, params), {})
+                    answer = "ok" if method == "response_url" else fake._answer(method, params)
+                    time.sleep(delay)  # done already; only the response is late
+                    try:
+                        self._send(200, answer, {})
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client gave up waiting
                 with fake._changed:
                     fake._changed.notify_all()
 
