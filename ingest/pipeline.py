@@ -23,7 +23,7 @@ from opmodel.errors import DocumentError
 from opmodel.index import Index
 from opmodel.passage import Passage, content_hash
 
-from ingest.catalog import METADATA_FILE, Catalog, DocumentInfo, load_catalog
+from ingest.catalog import METADATA_FILE, Catalogs, DocumentInfo
 from ingest.chunk import FORMAT_VERSION, chunk_document
 from ingest.dating import published_from_text
 from ingest.load import SUPPORTED_SUFFIXES, load_document
@@ -69,19 +69,25 @@ def run_ingest(
 ) -> IngestReport:
     corpus_dir = Path(corpus_dir)
     report = IngestReport()
-    catalog = load_catalog(corpus_dir)
-    files, scopes = _discover([Path(p) for p in paths] or [corpus_dir], corpus_dir, report)
+    paths = [Path(p) for p in paths] or [corpus_dir]
+    # Each folder named (or holding a file named) may bring its own catalogue.
+    folders = [corpus_dir] + [p if p.is_dir() else p.parent for p in paths if p.exists()]
+    catalogs = Catalogs(folders)
+    for message in catalogs.warnings:
+        report.warn(message)
+    files, scopes = _discover(paths, corpus_dir, report)
     previous = index.documents()
 
     fresh: dict[str, list[Passage]] = {}
     for source, path in _progress(sorted(files.items()), progress and len(files) > 1, "Reading"):
         try:
-            info = catalog.info(source)
+            info = catalogs.lookup(path, source)
+            catalogue = catalogs.path_of(_nearest_folder(path, folders))
             fingerprint = document_fingerprint(_read_bytes(path, source), info)
             if not rebuild and previous.get(source) == fingerprint:
                 report.skipped.append(source)
                 if not info.described:
-                    report.warn(f"{source}: still no entry in {corpus_dir / METADATA_FILE}; indexed with status {info.status}")
+                    report.warn(f"{source}: still no entry in {catalogue}; indexed with status {info.status}")
                 continue
             document = load_document(path, source)
             if not info.described:
@@ -92,7 +98,7 @@ def run_ingest(
                 )
                 dated = f"dated {info.published} from its text" if info.published else "undated"
                 report.warn(
-                    f"{source}: no entry in {corpus_dir / METADATA_FILE}; indexed as {info.title!r}, {dated}, "
+                    f"{source}: no entry in {catalogue}; indexed as {info.title!r}, {dated}, "
                     f"status {info.status}. Add an entry so answers cite its real title, date and status."
                 )
             fresh[source] = chunk_document(document, info, fingerprint)
@@ -103,7 +109,7 @@ def run_ingest(
                 report.warn(f"{source}: kept its previously indexed passages")
 
     report.removed = sorted(s for s in previous if s not in files and _in_scopes(s, scopes))
-    _check_catalog(catalog, files, scopes, report)
+    _check_catalogs(catalogs, [p for p in paths if p.is_dir()], corpus_dir, files, report)
     if not report.changed and not rebuild:
         report.documents = len(previous)
         report.passages = index.snapshot().count if previous else 0
@@ -124,7 +130,8 @@ def run_ingest(
 
 def document_fingerprint(data: bytes, info: DocumentInfo) -> str:
     """Changes when the file, its catalogue entry or the way we chunk changes."""
-    entry = json.dumps(asdict(info), sort_keys=True, default=str)
+    described = {k: v for k, v in asdict(info).items() if k != "where"}  # an entry moved down the file is the same entry
+    entry = json.dumps(described, sort_keys=True, default=str)
     return content_hash(f"{hashlib.sha256(data).hexdigest()}\x1f{entry}\x1f{FORMAT_VERSION}")
 
 
@@ -187,10 +194,23 @@ def _in_scopes(source: str, scopes: list[_Scope]) -> bool:
     return any(scope.prefix is not None and source.startswith(scope.prefix) for scope in scopes)
 
 
-def _check_catalog(catalog: Catalog, files: dict[str, Path], scopes: list[_Scope], report: IngestReport) -> None:
-    if any(scope.prefix == "" for scope in scopes):
-        for source in sorted(catalog.described() - set(files)):
-            report.warn(f"{METADATA_FILE} describes {source}, which is not in the corpus folder")
+def _nearest_folder(path: Path, folders: list[Path]) -> Path:
+    """The deepest of ``folders`` holding ``path``: whose catalogue should describe it."""
+    holding = [f for f in folders if _inside(path, f)]
+    return max(holding, key=lambda f: len(f.resolve().parts)) if holding else path.parent
+
+
+def _check_catalogs(catalogs: Catalogs, folders: list[Path], corpus_dir: Path, files: dict[str, Path],
+                    report: IngestReport) -> None:
+    """An entry naming no file in a folder we read whole is a typo or a deleted document."""
+    present = {path.resolve() for path in files.values()}
+    for folder in folders:
+        is_corpus = folder.resolve() == corpus_dir.resolve()
+        for source in catalogs.unlisted(folder, present):
+            if is_corpus:
+                report.warn(f"{METADATA_FILE} describes {source}, which is not in the corpus folder")
+            else:
+                report.warn(f"{catalogs.path_of(folder)} describes {source}, which is not in {folder}")
 
 
 def _read_bytes(path: Path, source: str) -> bytes:

@@ -289,3 +289,52 @@ def test_an_unreadable_metadata_file_stops_before_touching_the_index(index, corp
     with pytest.raises(ConfigError, match="metadata.yaml"):
         run_ingest(index, [corpus], corpus)
     assert index.snapshot().collection == version
+
+
+def test_a_folder_outside_the_corpus_brings_its_own_catalogue(index, corpus, tmp_path):
+    """`opmodel ingest PATH` reads PATH/metadata.yaml, wherever PATH lives."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "metadata.yaml").write_text('icb.txt:\n  title: ICB digital policy\n  published: "2024-01"\n  status: current\n')
+    (drop / "icb.txt").write_text("The ICB replaces practice hardware every five years.\n")
+    report = run_ingest(index, [corpus, drop], corpus)
+    assert "icb.txt" in report.added and not report.failed
+    assert not any("icb.txt" in w and "no entry" in w for w in report.warnings)
+    (passage,) = [p for p in index.passages() if p.source == "icb.txt"]
+    assert (passage.title, passage.published, passage.status) == ("ICB digital policy", "2024-01", "current")
+
+
+def test_a_subfolder_catalogue_describes_its_documents(index, corpus):
+    sub = corpus / "icb"
+    sub.mkdir()
+    (sub / "metadata.yaml").write_text("policy.txt:\n  title: ICB policy\n  status: superseded\n")
+    (sub / "policy.txt").write_text("The ICB funds the practice network.\n")
+    report = run_ingest(index, [sub], corpus)
+    assert report.added == ["icb/policy.txt"] and not report.failed
+    (passage,) = [p for p in index.passages() if p.source == "icb/policy.txt"]
+    assert (passage.title, passage.status) == ("ICB policy", "superseded")
+
+
+def test_a_duplicate_key_fails_its_document_by_file_entry_and_line_and_the_rest_ingests(index, corpus):
+    (corpus / "metadata.yaml").write_text(METADATA + "funding.txt:\n  title: Funding again\n")
+    report = run_ingest(index, [corpus], corpus)
+    ((source, message),) = report.failed
+    assert source == "funding.txt"
+    assert str(corpus / "metadata.yaml") in message and "'funding.txt'" in message and "line 10" in message
+    assert report.added == ["support.txt"]
+
+
+def test_an_invalid_date_fails_its_document_by_file_entry_and_line(index, corpus):
+    (corpus / "metadata.yaml").write_text(METADATA.replace('published: "2019"', "published: 2019-02-30"))
+    report = run_ingest(index, [corpus], corpus)
+    ((source, message),) = report.failed
+    assert source == "support.txt" and "'support.txt', line 5" in message and "2019-02-30" in message
+    assert "ValueError" not in message
+    assert report.added == ["funding.txt"]
+
+
+def test_an_empty_catalogue_is_a_warning_and_everything_ingests(index, corpus):
+    (corpus / "metadata.yaml").write_text("")
+    report = run_ingest(index, [corpus], corpus)
+    assert report.added == ["funding.txt", "support.txt"] and not report.failed
+    assert any("metadata.yaml is empty" in w for w in report.warnings)
