@@ -20,6 +20,7 @@ trusted; an empty one is a warning, since it describes nothing.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 from dataclasses import dataclass, field, replace
@@ -29,12 +30,12 @@ from typing import Optional
 import yaml
 
 from opmodel.errors import ConfigError, DocumentError
-from opmodel.passage import STATUSES, UNDESCRIBED_NOTE
+from opmodel.passage import STATUSES
 
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.yaml"
-DEFAULT_STATUS = "historical"
+DEFAULT_STATUS = "unknown"  # nothing says: no answer calls it current, nor historical
 _DATE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
 _FIELDS = {"title", "publisher", "published", "kind", "status", "notes", "status_note", "superseded_terms", "edition"}
 # Where a document's title, date or status came from, as `opmodel sources` shows it.
@@ -88,6 +89,13 @@ class DocumentInfo:
         if bad:
             raise ValueError(f"{where}: origins must map {', '.join(DESCRIBED_FIELDS)} to one of {', '.join(ORIGINS)}, got {bad!r}")
 
+    def provenance(self) -> str:
+        """What each passage of the document records of where its description came from."""
+        out = {name: self.origin(name) for name in DESCRIBED_FIELDS}
+        if self.edition:
+            out["edition"] = self.edition
+        return json.dumps(out, sort_keys=True)
+
     def origin(self, name: str) -> str:
         return self.origins.get(name, "catalogue")
 
@@ -98,7 +106,7 @@ class DocumentInfo:
     @classmethod
     def undescribed(cls, source: str) -> "DocumentInfo":
         return cls(source=source, title=file_title(source), status=DEFAULT_STATUS, described=False,
-                   status_note=UNDESCRIBED_NOTE, origins={"title": "file name", "published": "default", "status": "default"})
+                   origins={"title": "file name", "published": "default", "status": "default"})
 
     @classmethod
     def from_entry(cls, source: str, entry: object, where: str = "") -> "DocumentInfo":

@@ -25,7 +25,7 @@ from opmodel.passage import Passage, content_hash
 
 from ingest.catalog import METADATA_FILE, Catalogs, DocumentInfo
 from ingest.chunk import FORMAT_VERSION, chunk_document
-from ingest.dating import published_from_text
+from ingest.describe import describe
 from ingest.load import SUPPORTED_SUFFIXES, load_document
 
 log = logging.getLogger(__name__)
@@ -90,17 +90,10 @@ def run_ingest(
                     report.warn(f"{source}: still no entry in {catalogue}; indexed with status {info.status}")
                 continue
             document = load_document(path, source)
+            info = describe(document, info)  # what the catalogue leaves out, the document may say
             if not info.described:
-                # Better than the file name and "undated": what the document says of itself.
-                info = dataclasses.replace(
-                    info, title=document.title or info.title,
-                    published=published_from_text(block.text for block in document.blocks),
-                )
-                dated = f"dated {info.published} from its text" if info.published else "undated"
-                report.warn(
-                    f"{source}: no entry in {catalogue}; indexed as {info.title!r}, {dated}, "
-                    f"status {info.status}. Add an entry so answers cite its real title, date and status."
-                )
+                report.warn(f"{source}: no entry in {catalogue}; {_described_as(info)}. "
+                            f"Add an entry to {catalogue} to correct any of these.")
             fresh[source] = chunk_document(document, info, fingerprint)
             (report.updated if source in previous else report.added).append(source)
         except DocumentError as exc:
@@ -126,6 +119,15 @@ def run_ingest(
     report.passages, report.embedded = result.passages, result.embedded
     report.documents = len({p.source for p in passages})
     return report
+
+
+def _described_as(info: DocumentInfo) -> str:
+    """"indexed as 'X' (from its text), dated 2023-12-01 from its text, status current (from its text)"."""
+    said = {"text": "from its text", "pdf": "from the PDF's metadata", "file name": "from its file name",
+            "default": "nothing stated"}
+    dated = f"dated {info.published} {said[info.origin('published')]}" if info.published else "undated (date not stated)"
+    return (f"indexed as {info.title!r} ({said[info.origin('title')]}), {dated}, "
+            f"status {info.status} ({said[info.origin('status')]})")
 
 
 def document_fingerprint(data: bytes, info: DocumentInfo) -> str:

@@ -36,6 +36,9 @@ class Passage:
     sentences: tuple[tuple[int, int], ...] = ()  # [start, end) offsets of each sentence in text
     status_note: Optional[str] = None  # why the status, e.g. "NHS Commissioning Board is now NHS England"
     doc_hash: str = ""  # hash of the whole source file, to detect changed documents
+    # JSON: where the document's title, date and status came from ("catalogue", "text", "pdf",
+    # "file name", "edition", "default") and its edition, for `opmodel sources` (see ingest.describe)
+    provenance: Optional[str] = None
     id: str = field(default="")
 
     def __post_init__(self):
@@ -93,6 +96,7 @@ class Passage:
             "status_note": self.status_note,
             "doc_hash": self.doc_hash,
             "embedding_key": self.embedding_key,
+            "provenance": self.provenance,
         }
         return {k: v for k, v in meta.items() if v is not None}
 
@@ -111,4 +115,5 @@ class Passage:
             sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
             status_note=meta.get("status_note"),
             doc_hash=meta.get("doc_hash", ""),
+            provenance=meta.get("provenance"),
         )
