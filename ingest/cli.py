@@ -111,7 +111,8 @@ def print_report(report, paths: Sequence[Path], seconds: float, quiet: bool = Fa
                 print(f"  unchanged {name}", file=out)
         print(
             f"Index: {report.passages} passages from {report.documents} documents; "
-            f"{report.embedded} embeddings computed, {report.passages - report.embedded} reused.",
+            f"{report.embedded} embeddings computed, {report.passages - report.embedded} reused"
+            + (f"; {report.duplicates} passages found in more than one file indexed once." if report.duplicates else "."),
             file=out,
         )
     for message in report.warnings:

@@ -26,6 +26,8 @@ from opmodel.passage import Passage, content_hash
 from ingest.catalog import METADATA_FILE, Catalogs, DocumentInfo
 from ingest.chunk import FORMAT_VERSION, chunk_document
 from ingest.describe import describe
+from ingest.duplicates import drop_duplicates
+from ingest.editions import apply_editions
 from ingest.load import SUPPORTED_SUFFIXES, load_document
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class IngestReport:
     passages: int = 0  # passages in the index after this ingest
     embedded: int = 0  # embeddings computed (the rest were reused)
     documents: int = 0  # documents in the index after this ingest
+    duplicates: int = 0  # passages also found in another document, indexed once under it
 
     @property
     def changed(self) -> bool:
@@ -76,40 +79,60 @@ def run_ingest(
     for message in catalogs.warnings:
         report.warn(message)
     files, scopes = _discover(paths, corpus_dir, report)
-    previous = index.documents()
+    stored = index.passages() if index.documents() else []
+    previous = _fingerprints(stored)
 
     fresh: dict[str, list[Passage]] = {}
-    for source, path in _progress(sorted(files.items()), progress and len(files) > 1, "Reading"):
+
+    def read(source: str, path: Path, force: bool = False) -> None:
         try:
             info = catalogs.lookup(path, source)
             catalogue = catalogs.path_of(_nearest_folder(path, folders))
             fingerprint = document_fingerprint(_read_bytes(path, source), info)
-            if not rebuild and previous.get(source) == fingerprint:
+            if not (rebuild or force) and previous.get(source) == fingerprint:
                 report.skipped.append(source)
                 if not info.described:
-                    report.warn(f"{source}: still no entry in {catalogue}; indexed with status {info.status}")
-                continue
+                    report.warn(f"{source}: still no entry in {catalogue}; described by its own text "
+                                "(`opmodel sources` shows what was read)")
+                return
             document = load_document(path, source)
             info = describe(document, info)  # what the catalogue leaves out, the document may say
             if not info.described:
                 report.warn(f"{source}: no entry in {catalogue}; {_described_as(info)}. "
                             f"Add an entry to {catalogue} to correct any of these.")
             fresh[source] = chunk_document(document, info, fingerprint)
-            (report.updated if source in previous else report.added).append(source)
+            if not force:
+                (report.updated if source in previous else report.added).append(source)
         except DocumentError as exc:
             report.failed.append((source, str(exc)))
             if source in previous:
                 report.warn(f"{source}: kept its previously indexed passages")
 
+    for source, path in _progress(sorted(files.items()), progress and len(files) > 1, "Reading"):
+        read(source, path)
     report.removed = sorted(s for s in previous if s not in files and _in_scopes(s, scopes))
+    # A passage indexed once for several files goes with its document: the others that hold
+    # it are read again, so it comes back under one of them (see ingest.duplicates).
+    gone = set(report.removed) | set(fresh)
+    for source in sorted({s for p in stored if p.source in gone for s, _ in p.also_in} - gone):
+        path = files.get(source) or corpus_dir / source
+        if path.is_file():
+            read(source, path, force=True)
     _check_catalogs(catalogs, [p for p in paths if p.is_dir()], corpus_dir, files, report)
     if not report.changed and not rebuild:
         report.documents = len(previous)
         report.passages = index.snapshot().count if previous else 0
         return report
 
-    kept = [p for p in index.passages() if p.source not in fresh and p.source not in report.removed] if previous else []
-    passages = sorted(kept + [p for ps in fresh.values() for p in ps], key=lambda p: (p.source, p.ordinal))
+    removed = set(report.removed)
+    kept = [p for p in stored if p.source not in fresh and p.source not in removed]
+    passages = apply_editions(kept + [p for ps in fresh.values() for p in ps])
+    present = (set(previous) | set(fresh)) - removed
+    passages, report.duplicates = drop_duplicates(passages, present, set(fresh))
+    passages.sort(key=lambda p: (p.source, p.ordinal))
+    holding = {p.source for p in passages}
+    for source in sorted(set(fresh) - holding):
+        report.warn(f"{source}: every passage is also in another document, so it is cited under that one")
     bar = _bar(len(passages), progress)
     try:
         result = index.publish(passages, progress=bar.update if bar else None, rebuild=rebuild)
@@ -117,8 +140,18 @@ def run_ingest(
         if bar:
             bar.close()
     report.passages, report.embedded = result.passages, result.embedded
-    report.documents = len({p.source for p in passages})
+    report.documents = len(present)
     return report
+
+
+def _fingerprints(stored: list[Passage]) -> dict[str, str]:
+    """source -> doc_hash of every indexed document, including those all of whose passages
+    are indexed under another document (known from that one's ``also_in``)."""
+    out = {p.source: p.doc_hash for p in stored}
+    for p in stored:
+        for source, doc_hash in p.also_in:
+            out.setdefault(source, doc_hash)
+    return out
 
 
 def _described_as(info: DocumentInfo) -> str:

@@ -39,6 +39,8 @@ class Passage:
     # JSON: where the document's title, date and status came from ("catalogue", "text", "pdf",
     # "file name", "edition", "default") and its edition, for `opmodel sources` (see ingest.describe)
     provenance: Optional[str] = None
+    # Other files holding this same passage, as (source, doc_hash): it is indexed once (see ingest.duplicates)
+    also_in: tuple[tuple[str, str], ...] = ()
     id: str = field(default="")
 
     def __post_init__(self):
@@ -97,6 +99,7 @@ class Passage:
             "doc_hash": self.doc_hash,
             "embedding_key": self.embedding_key,
             "provenance": self.provenance,
+            "also_in": json.dumps(self.also_in) if self.also_in else None,
         }
         return {k: v for k, v in meta.items() if v is not None}
 
@@ -116,4 +119,5 @@ class Passage:
             status_note=meta.get("status_note"),
             doc_hash=meta.get("doc_hash", ""),
             provenance=meta.get("provenance"),
+            also_in=tuple(tuple(pair) for pair in json.loads(meta.get("also_in", "[]"))),
         )

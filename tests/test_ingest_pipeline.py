@@ -193,7 +193,8 @@ def test_a_document_without_metadata_gets_defaults_and_a_warning(index, corpus, 
 def test_a_document_without_metadata_is_titled_as_it_titles_itself(index, corpus):
     """A PDF's metadata title or a markdown document's "# " heading beats the file name;
     a word processor's "draft3.docx" does not."""
-    titled = write_pdf(corpus / "sec-exc-2023.pdf", ["The ICB funds the clinical system for every practice."])
+    # (Its sentence is not funding.txt's: the same passage in two files would be indexed once.)
+    titled = write_pdf(corpus / "sec-exc-2023.pdf", ["The ICB funds the clinical system of each practice."])
     untitled = write_pdf(corpus / "scan_0042.pdf", ["Practices fund their own telephony and websites."])
     for path, title in ((titled, "Securing Excellence in GP Digital Services 2023"), (untitled, "draft3.docx")):
         writer = PdfWriter(clone_from=path)
@@ -339,3 +340,80 @@ def test_an_empty_catalogue_is_a_warning_and_everything_ingests(index, corpus):
     report = run_ingest(index, [corpus], corpus)
     assert report.added == ["funding.txt", "support.txt"] and not report.failed
     assert any("metadata.yaml is empty" in w for w in report.warnings)
+
+
+# -- editions and duplicates ----------------------------------------------------------------
+
+OLD_EDITION = ("# GP digital services operating model 2019-2021\n\nStatus: current\n\n"
+               "The CCG funds the clinical system for each practice in its area.\n")
+NEW_EDITION = ("# GP digital services operating model 2021-2023\n\n"
+               "The ICB funds the clinical system for each practice in its area.\n")
+
+
+def statuses(index) -> dict[str, tuple[str, str | None]]:
+    return {p.source: (p.status, p.status_note) for p in index.passages()}
+
+
+def test_the_newer_edition_is_current_and_the_older_superseded_by_it(index, corpus):
+    (corpus / "model-2019.md").write_text(OLD_EDITION)
+    (corpus / "model-2021.md").write_text(NEW_EDITION)
+    run_ingest(index, [corpus], corpus)
+    found = statuses(index)
+    assert found["model-2021.md"][0] == "current"
+    status, note = found["model-2019.md"]
+    # Its own "Status: current" was true when it was written; the newer edition says otherwise now.
+    assert status == "superseded" and "GP digital services operating model 2021-2023" in note
+    (old,) = [p for p in index.passages() if p.source == "model-2019.md"]
+    assert '"status": "edition"' in old.provenance and '"edition": "2019-2021"' in old.provenance
+    (corpus / "model-2021.md").unlink()
+    run_ingest(index, [corpus], corpus)
+    assert statuses(index)["model-2019.md"] == ("current", "Status: current")  # back to what it says of itself
+
+
+def test_an_edition_added_later_supersedes_the_one_indexed_before(index, corpus):
+    (corpus / "model-2019.md").write_text(OLD_EDITION)
+    run_ingest(index, [corpus], corpus)
+    assert statuses(index)["model-2019.md"][0] == "current"
+    (corpus / "model-2021.md").write_text(NEW_EDITION)
+    report = run_ingest(index, [corpus / "model-2021.md"], corpus)
+    assert report.added == ["model-2021.md"] and "model-2019.md" not in report.updated
+    assert statuses(index)["model-2019.md"][0] == "superseded"
+
+
+def test_the_catalogue_s_status_for_an_edition_stands(index, corpus):
+    (corpus / "metadata.yaml").write_text(METADATA + "model-2019.md:\n  status: historical\n  notes: Kept for reference.\n")
+    (corpus / "model-2019.md").write_text(OLD_EDITION)
+    (corpus / "model-2021.md").write_text(NEW_EDITION)
+    run_ingest(index, [corpus], corpus)
+    assert statuses(index)["model-2019.md"] == ("historical", "Kept for reference.")
+    assert statuses(index)["model-2021.md"][0] == "current"
+
+
+def test_a_passage_in_two_files_is_indexed_once_under_the_newest_current_document(index, corpus):
+    """A saved copy of funding.txt (current, 2021), a web page holding one of its sentences and
+    an older page quoting it too: the sentence is cited once, from funding.txt."""
+    sentence = "The ICB funds the clinical system for every practice."
+    (corpus / "saved-copy.txt").write_text(FUNDING)
+    (corpus / "web-page.txt").write_text(f"Funding page\n{sentence}\nPractices buy their own headsets.\n")
+    (corpus / "old-page.txt").write_text(f"Old funding page\nPublished: March 2015\n"
+                                         f"This page says who pays for practice IT.\n{sentence}\n")
+    report = run_ingest(index, [corpus], corpus)
+    holders = [p for p in index.passages() if p.text == sentence]
+    assert [p.source for p in holders] == ["funding.txt"]
+    assert dict(holders[0].also_in).keys() == {"saved-copy.txt", "web-page.txt", "old-page.txt"}
+    assert report.duplicates == 4  # the saved copy's two passages, and one each of the pages
+    assert any("saved-copy.txt: every passage is also in another document" in w for w in report.warnings)
+    assert {p.text for p in index.passages() if p.source == "web-page.txt"} == {"Practices buy their own headsets."}
+    assert report.documents == 5
+
+    again = run_ingest(index, [corpus], corpus)  # a file wholly held elsewhere is still known: not re-read
+    assert "saved-copy.txt" in again.skipped and not again.added and again.embedded == 0
+
+    (corpus / "funding.txt").unlink()  # each passage comes back under the best remaining holder
+    report = run_ingest(index, [corpus], corpus)
+    assert report.removed == ["funding.txt"] and not report.failed
+    holders = [p for p in index.passages() if p.text == sentence]
+    # All three are of unknown status now; the one with a date (2015) goes first.
+    assert [p.source for p in holders] == ["old-page.txt"]
+    assert dict(holders[0].also_in).keys() == {"saved-copy.txt", "web-page.txt"}
+    assert [p.source for p in index.passages() if p.text == "Practices fund their own telephony."] == ["saved-copy.txt"]
