@@ -3,9 +3,9 @@
 Users add web copies of pages the corpus already holds; without this the same introduction
 was cited three times in one answer. Passages are the same when their text is, once spacing,
 case and quote marks are set aside. The one kept belongs to the document a reader should be
-sent to: current before unknown before superseded before historical, then the newest, then
-the first by file name (so the choice is stable). It records the other files holding it
-(``Passage.also_in``, with their fingerprints), so that:
+sent to: a current one, else a dated one; then the newest; then current before unknown
+before superseded before historical; then the first by file name (so the choice is stable).
+It records the other files holding it (``Passage.also_in``, with their fingerprints), so that:
 
 * a document whose every passage is held elsewhere is still known to the index, and is not
   re-read at every ingest;
@@ -32,9 +32,11 @@ def same_text_key(text: str) -> str:
 
 
 def preference(p: Passage) -> tuple:
-    """Sorts the passage a reader should be sent to first."""
-    newest = -int(re.sub(r"\D", "", (p.published or "") + "00000000")[:8] or 0)
-    return (_RANK.get(p.status, 9), newest, p.source)
+    """Sorts the passage a reader should be sent to first: from a current document, else a
+    dated one (a saved copy of unknown status tells a reader less than the dated original)."""
+    digits = re.sub(r"\D", "", p.published or "")
+    newest = -int((digits + "0000")[:8]) if digits else 0
+    return (p.status != "current", not digits, newest, _RANK.get(p.status, 9), p.source)
 
 
 def drop_duplicates(passages: list[Passage], present: set[str], reread: set[str]) -> tuple[list[Passage], int]:

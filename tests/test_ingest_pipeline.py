@@ -417,3 +417,32 @@ def test_a_passage_in_two_files_is_indexed_once_under_the_newest_current_documen
     assert [p.source for p in holders] == ["old-page.txt"]
     assert dict(holders[0].also_in).keys() == {"saved-copy.txt", "web-page.txt"}
     assert [p.source for p in index.passages() if p.text == "Practices fund their own telephony."] == ["saved-copy.txt"]
+
+
+def test_sources_shows_where_each_title_date_and_status_came_from(corpus, monkeypatch, capsys, tmp_path):
+    import json as json_module
+
+    from opmodel.cli import main
+
+    monkeypatch.setenv("OPMODEL_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("OPMODEL_CORPUS_DIR", str(corpus))
+    (corpus / "briefing.txt").write_text("Practice cyber briefing\nA note for managers. Published: 2023-12-01. Status: current.\n"
+                                         "Practices report incidents to their ICB the same day.\n")
+    (corpus / "notes_7.txt").write_text("The LMC sits on IT groups.\n")
+    (corpus / "copy.txt").write_text(SUPPORT)
+    assert main(["ingest", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["sources"]) == 0
+    out = capsys.readouterr().out
+    assert "Practice cyber briefing\n  2023-12-01 · current · 2 passages · briefing.txt\n" \
+           "  from: title its text, date its text, status its text" in out
+    assert "notes 7\n  date not stated · status not stated · 1 passages · notes_7.txt\n" \
+           "  from: title file name, date not stated, status not stated" in out
+    assert "from: title metadata.yaml, date metadata.yaml, status metadata.yaml" in out
+    assert "copy.txt\n  every passage is also in another file and cited from there (1 in support.txt)" in out
+    assert "add an entry" in out  # the operator's hint lives here and in `opmodel ingest`
+    assert main(["sources", "--json"]) == 0
+    rows = {r["source"]: r for r in map(json_module.loads, capsys.readouterr().out.splitlines())}
+    assert rows["briefing.txt"]["origins"] == {"title": "text", "published": "text", "status": "text"}
+    assert rows["notes_7.txt"]["status"] == "unknown" and rows["notes_7.txt"]["origins"]["title"] == "file name"
+    assert rows["copy.txt"]["passages"] == 0 and rows["copy.txt"]["duplicates_cited_from"] == {"support.txt": 1}
