@@ -60,7 +60,7 @@ def render_rows(rows: list[dict], cols: int = 100) -> str:
         edition = f" · edition {r['edition']}" if r["edition"] else ""
         lines = [title, f"  {when} · {_FLAG.get(r['status'], r['status'])}{edition} · {r['passages']} passages · {r['source']}",
                  f"  from: title {_SAID[o['title']]}, date {_SAID[o['published']]}, status {_SAID[o['status']]}"]
-        if r["status_note"] and o.get("status") != "catalogue":
+        if r["status_note"] and o.get("status") != "catalogue" and not r["status_note"].lower().startswith("status"):
             lines.append(textwrap.fill(f"status: {r['status_note']}", cols, initial_indent="  ", subsequent_indent="    "))
         if elsewhere:
             lines.append(f"  also holds passages indexed once under another file: {elsewhere}")
