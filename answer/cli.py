@@ -226,7 +226,6 @@ class _ModelName:
 
 
 def handle_sources(args) -> int:
-    from answer.render import render_sources
     from opmodel.errors import IndexMissingError
     from opmodel.index import open_index
 
@@ -236,15 +235,13 @@ def handle_sources(args) -> int:
     except IndexMissingError:
         raise IndexMissingError("nothing is indexed yet: run `opmodel ingest` to index corpus/ "
                                 "(or `opmodel ingest PATH` for other files)") from None
-    rows: dict[str, dict] = {}
-    for p in passages:
-        row = rows.setdefault(p.source, {"source": p.source, "title": p.title, "published": p.published,
-                                         "status": p.status, "passages": 0})
-        row["passages"] += 1
-    ordered = sorted(rows.values(), key=lambda r: (r["published"] or "", r["source"]), reverse=True)
+    # Rows and wording are ingest's: where each title, date and status came from (operator output).
+    from ingest.sources import render_rows, source_rows
+
+    ordered = source_rows(passages)
     if args.json:
         for row in ordered:
             print(json.dumps(row, ensure_ascii=False))
     else:
-        print(render_sources(ordered))
+        print(render_rows(ordered))
     return 0

@@ -19,9 +19,18 @@ def passage_note(markers: list[int], passage: Passage) -> str | None:
     dated = f"a {when} document" if when else "an undated document"
     cited = " and ".join(f"[{n}]" for n in markers)
     verb = "are" if len(markers) > 1 else "is"
-    if passage.status_note == UNDESCRIBED_NOTE:  # the default status is no verdict on the document
-        return f"{cited} {verb} from {dated} {UNDESCRIBED_NOTE}: “{passage.title}”."
+    if _status_unknown(passage):
+        # Nothing says how current it is. Say only what is known; what the operator could add
+        # to the catalogue is for `opmodel ingest` and `opmodel sources`, not for the reader.
+        if when:
+            return f"{cited} {verb} from a {when} document whose status is not stated: “{passage.title}”."
+        return f"{cited} {verb} from a document whose date is not stated: “{passage.title}”."
     return f"{cited} {verb} from {dated}, now {passage.status}: “{passage.title}”."
+
+
+def _status_unknown(passage: Passage) -> bool:
+    """"unknown", or the "historical" older indexes assumed for a document nobody described."""
+    return passage.status == "unknown" or passage.status_note == UNDESCRIBED_NOTE
 
 
 def currency_notes(quoted: list[tuple[int, Passage, str]]) -> list[str]:
@@ -54,7 +63,9 @@ def document_asked_about(question: str, passages: list[Passage]) -> Passage:
 
 def catalogue_statement(passage: Passage) -> str:
     """What the corpus metadata says of the passage's document: its date, status and why."""
+    if _status_unknown(passage):
+        dated = f" ({passage.published})" if passage.published else " (date not stated)"
+        return f"{CATALOGUE_LEAD} “{passage.title}”{dated}: its status is not stated."
     dated = f" ({passage.published})" if passage.published else ""
-    why = f" {passage.status_note}" if passage.status_note and passage.status_note != UNDESCRIBED_NOTE else ""
-    status = f"{passage.status}, {UNDESCRIBED_NOTE}" if passage.status_note == UNDESCRIBED_NOTE else passage.status
-    return f"{CATALOGUE_LEAD} “{passage.title}”{dated} is {status}.{why}"
+    why = f" {passage.status_note}" if passage.status_note else ""
+    return f"{CATALOGUE_LEAD} “{passage.title}”{dated} is {passage.status}.{why}"

@@ -35,7 +35,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "13"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "14"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -97,6 +97,7 @@ def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -
                     sentences=tuple(sentence_offsets(text)),
                     status_note=info.status_note,
                     doc_hash=doc_hash,
+                    provenance=info.provenance(),
                 )
             )
     return passages

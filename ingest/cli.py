@@ -15,7 +15,7 @@ DESCRIPTION = """\
 Index documents so `opmodel ask` can quote them. Reads .txt, .md and .pdf files, cuts them
 into passages a reader would want quoted (a definition, a list with the sentence that
 introduces it, a paragraph), and stores them with their document's title, date and status
-(from metadata.yaml in the corpus folder).
+(from metadata.yaml, else from what the document says of itself).
 
 Only what changed is re-read: unchanged files are skipped, changed files replace their
 passages, files deleted from a folder you name disappear from the index. A file that cannot
@@ -32,9 +32,10 @@ examples:
                                         (needed after the embedding model changes)
   opmodel ingest --quiet                no progress bar, one summary line (for scripts/cron)
 
-describe each new document in corpus/metadata.yaml (title, publisher, published, kind,
-status current|superseded|historical, notes); without an entry it is indexed as
-"historical" under its file name, with a warning.
+describe documents in metadata.yaml in the corpus folder or in the folder you name (title,
+publisher, published, kind, status current|superseded|historical, notes). What an entry
+leaves out is read from the document (its title, "Published: ...", "Status: ..."); nothing
+stated is status "unknown". `opmodel sources` shows where each title, date and status came from.
 
 settings: OPMODEL_CORPUS_DIR (default corpus), OPMODEL_INDEX (default .opmodel/index),
 OPMODEL_CHROMA_URL to write to a `chroma run` server instead."""
@@ -111,7 +112,8 @@ def print_report(report, paths: Sequence[Path], seconds: float, quiet: bool = Fa
                 print(f"  unchanged {name}", file=out)
         print(
             f"Index: {report.passages} passages from {report.documents} documents; "
-            f"{report.embedded} embeddings computed, {report.passages - report.embedded} reused.",
+            f"{report.embedded} embeddings computed, {report.passages - report.embedded} reused"
+            + (f"; {report.duplicates} passages found in more than one file indexed once." if report.duplicates else "."),
             file=out,
         )
     for message in report.warnings:

@@ -51,6 +51,11 @@ class Document:
     source: str
     blocks: tuple[Block, ...]
     title: Optional[str] = None  # what the file calls itself (PDF metadata, a markdown "# " heading)
+    created: Optional[str] = None  # YYYY-MM-DD the PDF's metadata says it was made
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.source.lower().endswith(".pdf")
 
     def text(self) -> str:
         """The document as the chunker sees it; every passage is a substring of this."""
@@ -63,11 +68,11 @@ def load_document(path: Path, source: str) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"{source}: unsupported file type {suffix or '(none)'!r}; use {', '.join(SUPPORTED_SUFFIXES)}")
-    title = None
+    title = created = None
     if suffix == ".pdf":
         from ingest.pdf import read_pdf
 
-        blocks, title = read_pdf(path, source)
+        blocks, title, created = read_pdf(path, source)
     else:
         text = read_text(path, source)
         blocks = markdown_blocks(text) if suffix == ".md" else text_blocks(text)
@@ -75,7 +80,7 @@ def load_document(path: Path, source: str) -> Document:
             title = next((b.text for b in blocks if b.heading_level == 1), None)
     if not blocks:
         raise DocumentError(f"{source}: the file has no text to index")
-    return Document(source=source, blocks=tuple(blocks), title=title)
+    return Document(source=source, blocks=tuple(blocks), title=title, created=created)
 
 
 def read_text(path: Path, source: str) -> str:

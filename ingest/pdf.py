@@ -56,11 +56,32 @@ _NOTE_TEXT = re.compile(r"https?://|www\.|[.!?)]$")
 _POINTS_BACK = re.compile(r"^(These|This|They|Such|Those|It)\s+[a-z]")
 
 
-def read_pdf(path: Path, source: str) -> tuple[list[Block], Optional[str]]:
-    """The PDF's paragraphs, and the title its metadata gives, if a plausible one."""
+def read_pdf(path: Path, source: str) -> tuple[list[Block], Optional[str], Optional[str]]:
+    """The PDF's paragraphs, the title its metadata gives (if a plausible one) and the date
+    its metadata says it was created (YYYY-MM-DD), a document's date of last resort."""
     reader = _open(path, source)
     pages = [_in_reading_order(lines) for lines in _strip_furniture(_page_lines(reader, source))]
-    return _paragraphs(_drop_contents(pages)), _title(reader)
+    return _paragraphs(_drop_contents(pages)), _title(reader), _created(reader)
+
+
+_PDF_DATE = re.compile(r"^(?:D:)?((?:19|20)\d\d)(\d\d)(\d\d)")
+
+
+def _created(reader) -> Optional[str]:
+    """/CreationDate ("D:20230703120000Z") as 2023-07-03; None when absent or not a date."""
+    try:
+        raw = str((reader.metadata or {}).get("/CreationDate") or "")
+    except Exception:  # unreadable metadata: no date rather than no document
+        return None
+    found = _PDF_DATE.match(raw.strip())
+    if not found:
+        return None
+    import datetime
+
+    try:
+        return datetime.date(*map(int, found.groups())).isoformat()
+    except ValueError:
+        return None
 
 
 def _in_reading_order(lines: list[_Line]) -> list[_Line]:

@@ -23,9 +23,11 @@ from opmodel.errors import DocumentError
 from opmodel.index import Index
 from opmodel.passage import Passage, content_hash
 
-from ingest.catalog import METADATA_FILE, Catalog, DocumentInfo, load_catalog
+from ingest.catalog import METADATA_FILE, Catalogs, DocumentInfo
 from ingest.chunk import FORMAT_VERSION, chunk_document
-from ingest.dating import published_from_text
+from ingest.describe import describe
+from ingest.duplicates import drop_duplicates
+from ingest.editions import apply_editions
 from ingest.load import SUPPORTED_SUFFIXES, load_document
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class IngestReport:
     passages: int = 0  # passages in the index after this ingest
     embedded: int = 0  # embeddings computed (the rest were reused)
     documents: int = 0  # documents in the index after this ingest
+    duplicates: int = 0  # passages also found in another document, indexed once under it
 
     @property
     def changed(self) -> bool:
@@ -69,48 +72,67 @@ def run_ingest(
 ) -> IngestReport:
     corpus_dir = Path(corpus_dir)
     report = IngestReport()
-    catalog = load_catalog(corpus_dir)
-    files, scopes = _discover([Path(p) for p in paths] or [corpus_dir], corpus_dir, report)
-    previous = index.documents()
+    paths = [Path(p) for p in paths] or [corpus_dir]
+    # Each folder named (or holding a file named) may bring its own catalogue.
+    folders = [corpus_dir] + [p if p.is_dir() else p.parent for p in paths if p.exists()]
+    catalogs = Catalogs(folders)
+    for message in catalogs.warnings:
+        report.warn(message)
+    files, scopes = _discover(paths, corpus_dir, report)
+    stored = index.passages() if index.documents() else []
+    previous = _fingerprints(stored)
 
     fresh: dict[str, list[Passage]] = {}
-    for source, path in _progress(sorted(files.items()), progress and len(files) > 1, "Reading"):
+
+    def read(source: str, path: Path, force: bool = False) -> None:
         try:
-            info = catalog.info(source)
+            info = catalogs.lookup(path, source)
+            catalogue = catalogs.path_of(_nearest_folder(path, folders))
             fingerprint = document_fingerprint(_read_bytes(path, source), info)
-            if not rebuild and previous.get(source) == fingerprint:
+            if not (rebuild or force) and previous.get(source) == fingerprint:
                 report.skipped.append(source)
                 if not info.described:
-                    report.warn(f"{source}: still no entry in {corpus_dir / METADATA_FILE}; indexed with status {info.status}")
-                continue
+                    report.warn(f"{source}: still no entry in {catalogue}; described by its own text "
+                                "(`opmodel sources` shows what was read)")
+                return
             document = load_document(path, source)
+            info = describe(document, info)  # what the catalogue leaves out, the document may say
             if not info.described:
-                # Better than the file name and "undated": what the document says of itself.
-                info = dataclasses.replace(
-                    info, title=document.title or info.title,
-                    published=published_from_text(block.text for block in document.blocks),
-                )
-                dated = f"dated {info.published} from its text" if info.published else "undated"
-                report.warn(
-                    f"{source}: no entry in {corpus_dir / METADATA_FILE}; indexed as {info.title!r}, {dated}, "
-                    f"status {info.status}. Add an entry so answers cite its real title, date and status."
-                )
+                report.warn(f"{source}: no entry in {catalogue}; {_described_as(info)}. "
+                            f"Add an entry to {catalogue} to correct any of these.")
             fresh[source] = chunk_document(document, info, fingerprint)
-            (report.updated if source in previous else report.added).append(source)
+            if not force:
+                (report.updated if source in previous else report.added).append(source)
         except DocumentError as exc:
             report.failed.append((source, str(exc)))
             if source in previous:
                 report.warn(f"{source}: kept its previously indexed passages")
 
+    for source, path in _progress(sorted(files.items()), progress and len(files) > 1, "Reading"):
+        read(source, path)
     report.removed = sorted(s for s in previous if s not in files and _in_scopes(s, scopes))
-    _check_catalog(catalog, files, scopes, report)
+    # A passage indexed once for several files goes with its document: the others that hold
+    # it are read again, so it comes back under one of them (see ingest.duplicates).
+    gone = set(report.removed) | set(fresh)
+    for source in sorted({s for p in stored if p.source in gone for s, _ in p.also_in} - gone):
+        path = files.get(source) or corpus_dir / source
+        if path.is_file():
+            read(source, path, force=True)
+    _check_catalogs(catalogs, [p for p in paths if p.is_dir()], corpus_dir, files, report)
     if not report.changed and not rebuild:
         report.documents = len(previous)
         report.passages = index.snapshot().count if previous else 0
         return report
 
-    kept = [p for p in index.passages() if p.source not in fresh and p.source not in report.removed] if previous else []
-    passages = sorted(kept + [p for ps in fresh.values() for p in ps], key=lambda p: (p.source, p.ordinal))
+    removed = set(report.removed)
+    kept = [p for p in stored if p.source not in fresh and p.source not in removed]
+    passages = apply_editions(kept + [p for ps in fresh.values() for p in ps])
+    present = (set(previous) | set(fresh)) - removed
+    passages, report.duplicates = drop_duplicates(passages, present, set(fresh))
+    passages.sort(key=lambda p: (p.source, p.ordinal))
+    holding = {p.source for p in passages}
+    for source in sorted(set(fresh) - holding):
+        report.warn(f"{source}: every passage is also in another document, so it is cited under that one")
     bar = _bar(len(passages), progress)
     try:
         result = index.publish(passages, progress=bar.update if bar else None, rebuild=rebuild)
@@ -118,13 +140,33 @@ def run_ingest(
         if bar:
             bar.close()
     report.passages, report.embedded = result.passages, result.embedded
-    report.documents = len({p.source for p in passages})
+    report.documents = len(present)
     return report
+
+
+def _fingerprints(stored: list[Passage]) -> dict[str, str]:
+    """source -> doc_hash of every indexed document, including those all of whose passages
+    are indexed under another document (known from that one's ``also_in``)."""
+    out = {p.source: p.doc_hash for p in stored}
+    for p in stored:
+        for source, doc_hash in p.also_in:
+            out.setdefault(source, doc_hash)
+    return out
+
+
+def _described_as(info: DocumentInfo) -> str:
+    """"indexed as 'X' (from its text), dated 2023-12-01 from its text, status current (from its text)"."""
+    said = {"text": "from its text", "pdf": "from the PDF's metadata", "file name": "from its file name",
+            "default": "nothing stated"}
+    dated = f"dated {info.published} {said[info.origin('published')]}" if info.published else "undated (date not stated)"
+    return (f"indexed as {info.title!r} ({said[info.origin('title')]}), {dated}, "
+            f"status {info.status} ({said[info.origin('status')]})")
 
 
 def document_fingerprint(data: bytes, info: DocumentInfo) -> str:
     """Changes when the file, its catalogue entry or the way we chunk changes."""
-    entry = json.dumps(asdict(info), sort_keys=True, default=str)
+    described = {k: v for k, v in asdict(info).items() if k != "where"}  # an entry moved down the file is the same entry
+    entry = json.dumps(described, sort_keys=True, default=str)
     return content_hash(f"{hashlib.sha256(data).hexdigest()}\x1f{entry}\x1f{FORMAT_VERSION}")
 
 
@@ -187,10 +229,23 @@ def _in_scopes(source: str, scopes: list[_Scope]) -> bool:
     return any(scope.prefix is not None and source.startswith(scope.prefix) for scope in scopes)
 
 
-def _check_catalog(catalog: Catalog, files: dict[str, Path], scopes: list[_Scope], report: IngestReport) -> None:
-    if any(scope.prefix == "" for scope in scopes):
-        for source in sorted(catalog.described() - set(files)):
-            report.warn(f"{METADATA_FILE} describes {source}, which is not in the corpus folder")
+def _nearest_folder(path: Path, folders: list[Path]) -> Path:
+    """The deepest of ``folders`` holding ``path``: whose catalogue should describe it."""
+    holding = [f for f in folders if _inside(path, f)]
+    return max(holding, key=lambda f: len(f.resolve().parts)) if holding else path.parent
+
+
+def _check_catalogs(catalogs: Catalogs, folders: list[Path], corpus_dir: Path, files: dict[str, Path],
+                    report: IngestReport) -> None:
+    """An entry naming no file in a folder we read whole is a typo or a deleted document."""
+    present = {path.resolve() for path in files.values()}
+    for folder in folders:
+        is_corpus = folder.resolve() == corpus_dir.resolve()
+        for source in catalogs.unlisted(folder, present):
+            if is_corpus:
+                report.warn(f"{METADATA_FILE} describes {source}, which is not in the corpus folder")
+            else:
+                report.warn(f"{catalogs.path_of(folder)} describes {source}, which is not in {folder}")
 
 
 def _read_bytes(path: Path, source: str) -> bytes:

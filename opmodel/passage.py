@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-STATUSES = ("current", "superseded", "historical")
-# The status note of a document metadata.yaml does not describe: its status is the default.
+# "unknown": nothing (no catalogue entry, no statement in the document) says, so no answer calls
+# it current or historical; it is shown as "date not stated" when it has no date either.
+STATUSES = ("current", "superseded", "historical", "unknown")
+# The status note older indexes gave a document no catalogue described (ingest no longer writes it).
 UNDESCRIBED_NOTE = "not described in metadata.yaml yet, so its status is assumed, not known"
 TABLE_CELL_SEPARATOR = " | "  # between the cells of a table row, as the loaders write it
 
@@ -34,6 +36,11 @@ class Passage:
     sentences: tuple[tuple[int, int], ...] = ()  # [start, end) offsets of each sentence in text
     status_note: Optional[str] = None  # why the status, e.g. "NHS Commissioning Board is now NHS England"
     doc_hash: str = ""  # hash of the whole source file, to detect changed documents
+    # JSON: where the document's title, date and status came from ("catalogue", "text", "pdf",
+    # "file name", "edition", "default") and its edition, for `opmodel sources` (see ingest.describe)
+    provenance: Optional[str] = None
+    # Other files holding this same passage, as (source, doc_hash): it is indexed once (see ingest.duplicates)
+    also_in: tuple[tuple[str, str], ...] = ()
     id: str = field(default="")
 
     def __post_init__(self):
@@ -91,6 +98,8 @@ class Passage:
             "status_note": self.status_note,
             "doc_hash": self.doc_hash,
             "embedding_key": self.embedding_key,
+            "provenance": self.provenance,
+            "also_in": json.dumps(self.also_in) if self.also_in else None,
         }
         return {k: v for k, v in meta.items() if v is not None}
 
@@ -109,4 +118,6 @@ class Passage:
             sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
             status_note=meta.get("status_note"),
             doc_hash=meta.get("doc_hash", ""),
+            provenance=meta.get("provenance"),
+            also_in=tuple(tuple(pair) for pair in json.loads(meta.get("also_in", "[]"))),
         )

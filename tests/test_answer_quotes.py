@@ -51,13 +51,24 @@ def test_a_how_much_question_quotes_the_amount_not_just_a_date(assistant):
     assert not answer.abstained and "£230million" in answer.text
 
 
-def test_an_undescribed_documents_note_says_its_status_is_assumed():
-    from answer.currency import passage_note
+def test_an_undescribed_documents_note_says_only_what_is_known_and_nothing_for_the_operator():
+    """Issue 13: readers were told about metadata.yaml in 47 of 72 answers; that hint is for
+    `opmodel ingest` and `opmodel sources`. The answer says the date, or "date not stated"."""
+    from answer.currency import catalogue_statement, passage_note
     from ingest.catalog import DocumentInfo
-    from opmodel.passage import Passage
+    from opmodel.passage import UNDESCRIBED_NOTE, Passage
 
     info = DocumentInfo.undescribed("new-model.md")
-    passage = Passage(source=info.source, text="The ICB funds it.", ordinal=0, title="GP IT operating model 2023",
-                      status=info.status, published="2023-04", status_note=info.status_note)
-    assert passage_note([1], passage) == ("[1] is from a 2023 document not described in metadata.yaml yet, so its "
-                                          "status is assumed, not known: “GP IT operating model 2023”.")
+    assert info.status == "unknown"
+    dated = Passage(source=info.source, text="The ICB funds it.", ordinal=0, title="GP IT operating model 2023",
+                    status=info.status, published="2023-04", status_note=info.status_note)
+    assert passage_note([1], dated) == "[1] is from a 2023 document whose status is not stated: “GP IT operating model 2023”."
+    undated = Passage(source="lmc.txt", text="The LMC sits on IT groups.", ordinal=0, title="LMC news", status="unknown")
+    assert passage_note([2], undated) == "[2] is from a document whose date is not stated: “LMC news”."
+    assert "date not stated" in catalogue_statement(undated)
+    # An index built before "unknown" existed marked such documents historical, with a note naming the file.
+    legacy = Passage(source="lmc.txt", text="The LMC sits on IT groups.", ordinal=0, title="LMC news",
+                     status="historical", status_note=UNDESCRIBED_NOTE)
+    for text in (passage_note([1], dated), passage_note([2], undated), passage_note([3], legacy),
+                 catalogue_statement(legacy), catalogue_statement(dated)):
+        assert "metadata" not in text and "historical" not in text

@@ -185,14 +185,16 @@ def test_a_document_without_metadata_gets_defaults_and_a_warning(index, corpus, 
     assert "no entry in" in warning and "metadata.yaml" in warning
     assert "lmc_it_page.txt" in caplog.text
     (passage,) = [p for p in index.passages() if p.source == "lmc_it_page.txt"]
-    assert (passage.title, passage.status, passage.published) == ("lmc it page", "historical", None)
-    assert "not described in metadata.yaml" in passage.status_note
+    # Nothing states its status: "unknown", never "historical" (issue 13), and nothing for the
+    # operator in the passage itself (the hint is the warning above).
+    assert (passage.title, passage.status, passage.published, passage.status_note) == ("lmc it page", "unknown", None, None)
 
 
 def test_a_document_without_metadata_is_titled_as_it_titles_itself(index, corpus):
     """A PDF's metadata title or a markdown document's "# " heading beats the file name;
     a word processor's "draft3.docx" does not."""
-    titled = write_pdf(corpus / "sec-exc-2023.pdf", ["The ICB funds the clinical system for every practice."])
+    # (Its sentence is not funding.txt's: the same passage in two files would be indexed once.)
+    titled = write_pdf(corpus / "sec-exc-2023.pdf", ["The ICB funds the clinical system of each practice."])
     untitled = write_pdf(corpus / "scan_0042.pdf", ["Practices fund their own telephony and websites."])
     for path, title in ((titled, "Securing Excellence in GP Digital Services 2023"), (untitled, "draft3.docx")):
         writer = PdfWriter(clone_from=path)
@@ -289,3 +291,158 @@ def test_an_unreadable_metadata_file_stops_before_touching_the_index(index, corp
     with pytest.raises(ConfigError, match="metadata.yaml"):
         run_ingest(index, [corpus], corpus)
     assert index.snapshot().collection == version
+
+
+def test_a_folder_outside_the_corpus_brings_its_own_catalogue(index, corpus, tmp_path):
+    """`opmodel ingest PATH` reads PATH/metadata.yaml, wherever PATH lives."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "metadata.yaml").write_text('icb.txt:\n  title: ICB digital policy\n  published: "2024-01"\n  status: current\n')
+    (drop / "icb.txt").write_text("The ICB replaces practice hardware every five years.\n")
+    report = run_ingest(index, [corpus, drop], corpus)
+    assert "icb.txt" in report.added and not report.failed
+    assert not any("icb.txt" in w and "no entry" in w for w in report.warnings)
+    (passage,) = [p for p in index.passages() if p.source == "icb.txt"]
+    assert (passage.title, passage.published, passage.status) == ("ICB digital policy", "2024-01", "current")
+
+
+def test_a_subfolder_catalogue_describes_its_documents(index, corpus):
+    sub = corpus / "icb"
+    sub.mkdir()
+    (sub / "metadata.yaml").write_text("policy.txt:\n  title: ICB policy\n  status: superseded\n")
+    (sub / "policy.txt").write_text("The ICB funds the practice network.\n")
+    report = run_ingest(index, [sub], corpus)
+    assert report.added == ["icb/policy.txt"] and not report.failed
+    (passage,) = [p for p in index.passages() if p.source == "icb/policy.txt"]
+    assert (passage.title, passage.status) == ("ICB policy", "superseded")
+
+
+def test_a_duplicate_key_fails_its_document_by_file_entry_and_line_and_the_rest_ingests(index, corpus):
+    (corpus / "metadata.yaml").write_text(METADATA + "funding.txt:\n  title: Funding again\n")
+    report = run_ingest(index, [corpus], corpus)
+    ((source, message),) = report.failed
+    assert source == "funding.txt"
+    assert str(corpus / "metadata.yaml") in message and "'funding.txt'" in message and "line 10" in message
+    assert report.added == ["support.txt"]
+
+
+def test_an_invalid_date_fails_its_document_by_file_entry_and_line(index, corpus):
+    (corpus / "metadata.yaml").write_text(METADATA.replace('published: "2019"', "published: 2019-02-30"))
+    report = run_ingest(index, [corpus], corpus)
+    ((source, message),) = report.failed
+    assert source == "support.txt" and "'support.txt', line 5" in message and "2019-02-30" in message
+    assert "ValueError" not in message
+    assert report.added == ["funding.txt"]
+
+
+def test_an_empty_catalogue_is_a_warning_and_everything_ingests(index, corpus):
+    (corpus / "metadata.yaml").write_text("")
+    report = run_ingest(index, [corpus], corpus)
+    assert report.added == ["funding.txt", "support.txt"] and not report.failed
+    assert any("metadata.yaml is empty" in w for w in report.warnings)
+
+
+# -- editions and duplicates ----------------------------------------------------------------
+
+OLD_EDITION = ("# GP digital services operating model 2019-2021\n\nStatus: current\n\n"
+               "The CCG funds the clinical system for each practice in its area.\n")
+NEW_EDITION = ("# GP digital services operating model 2021-2023\n\n"
+               "The ICB funds the clinical system for each practice in its area.\n")
+
+
+def statuses(index) -> dict[str, tuple[str, str | None]]:
+    return {p.source: (p.status, p.status_note) for p in index.passages()}
+
+
+def test_the_newer_edition_is_current_and_the_older_superseded_by_it(index, corpus):
+    (corpus / "model-2019.md").write_text(OLD_EDITION)
+    (corpus / "model-2021.md").write_text(NEW_EDITION)
+    run_ingest(index, [corpus], corpus)
+    found = statuses(index)
+    assert found["model-2021.md"][0] == "current"
+    status, note = found["model-2019.md"]
+    # Its own "Status: current" was true when it was written; the newer edition says otherwise now.
+    assert status == "superseded" and "GP digital services operating model 2021-2023" in note
+    (old,) = [p for p in index.passages() if p.source == "model-2019.md"]
+    assert '"status": "edition"' in old.provenance and '"edition": "2019-2021"' in old.provenance
+    (corpus / "model-2021.md").unlink()
+    run_ingest(index, [corpus], corpus)
+    assert statuses(index)["model-2019.md"] == ("current", "Status: current")  # back to what it says of itself
+
+
+def test_an_edition_added_later_supersedes_the_one_indexed_before(index, corpus):
+    (corpus / "model-2019.md").write_text(OLD_EDITION)
+    run_ingest(index, [corpus], corpus)
+    assert statuses(index)["model-2019.md"][0] == "current"
+    (corpus / "model-2021.md").write_text(NEW_EDITION)
+    report = run_ingest(index, [corpus / "model-2021.md"], corpus)
+    assert report.added == ["model-2021.md"] and "model-2019.md" not in report.updated
+    assert statuses(index)["model-2019.md"][0] == "superseded"
+
+
+def test_the_catalogue_s_status_for_an_edition_stands(index, corpus):
+    (corpus / "metadata.yaml").write_text(METADATA + "model-2019.md:\n  status: historical\n  notes: Kept for reference.\n")
+    (corpus / "model-2019.md").write_text(OLD_EDITION)
+    (corpus / "model-2021.md").write_text(NEW_EDITION)
+    run_ingest(index, [corpus], corpus)
+    assert statuses(index)["model-2019.md"] == ("historical", "Kept for reference.")
+    assert statuses(index)["model-2021.md"][0] == "current"
+
+
+def test_a_passage_in_two_files_is_indexed_once_under_the_newest_current_document(index, corpus):
+    """A saved copy of funding.txt (current, 2021), a web page holding one of its sentences and
+    an older page quoting it too: the sentence is cited once, from funding.txt."""
+    sentence = "The ICB funds the clinical system for every practice."
+    (corpus / "saved-copy.txt").write_text(FUNDING)
+    (corpus / "web-page.txt").write_text(f"Funding page\n{sentence}\nPractices buy their own headsets.\n")
+    (corpus / "old-page.txt").write_text(f"Old funding page\nPublished: March 2015\n"
+                                         f"This page says who pays for practice IT.\n{sentence}\n")
+    report = run_ingest(index, [corpus], corpus)
+    holders = [p for p in index.passages() if p.text == sentence]
+    assert [p.source for p in holders] == ["funding.txt"]
+    assert dict(holders[0].also_in).keys() == {"saved-copy.txt", "web-page.txt", "old-page.txt"}
+    assert report.duplicates == 4  # the saved copy's two passages, and one each of the pages
+    assert any("saved-copy.txt: every passage is also in another document" in w for w in report.warnings)
+    assert {p.text for p in index.passages() if p.source == "web-page.txt"} == {"Practices buy their own headsets."}
+    assert report.documents == 5
+
+    again = run_ingest(index, [corpus], corpus)  # a file wholly held elsewhere is still known: not re-read
+    assert "saved-copy.txt" in again.skipped and not again.added and again.embedded == 0
+
+    (corpus / "funding.txt").unlink()  # each passage comes back under the best remaining holder
+    report = run_ingest(index, [corpus], corpus)
+    assert report.removed == ["funding.txt"] and not report.failed
+    holders = [p for p in index.passages() if p.text == sentence]
+    # All three are of unknown status now; the one with a date (2015) goes first.
+    assert [p.source for p in holders] == ["old-page.txt"]
+    assert dict(holders[0].also_in).keys() == {"saved-copy.txt", "web-page.txt"}
+    assert [p.source for p in index.passages() if p.text == "Practices fund their own telephony."] == ["saved-copy.txt"]
+
+
+def test_sources_shows_where_each_title_date_and_status_came_from(corpus, monkeypatch, capsys, tmp_path):
+    import json as json_module
+
+    from opmodel.cli import main
+
+    monkeypatch.setenv("OPMODEL_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("OPMODEL_CORPUS_DIR", str(corpus))
+    (corpus / "briefing.txt").write_text("Practice cyber briefing\nA note for managers. Published: 2023-12-01. Status: current.\n"
+                                         "Practices report incidents to their ICB the same day.\n")
+    (corpus / "notes_7.txt").write_text("The LMC sits on IT groups.\n")
+    (corpus / "copy.txt").write_text(SUPPORT)
+    assert main(["ingest", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["sources"]) == 0
+    out = capsys.readouterr().out
+    assert "Practice cyber briefing\n  2023-12-01 · current · 2 passages · briefing.txt\n" \
+           "  from: title its text, date its text, status its text" in out
+    assert "notes 7\n  date not stated · status not stated · 1 passages · notes_7.txt\n" \
+           "  from: title file name, date not stated, status not stated" in out
+    assert "from: title metadata.yaml, date metadata.yaml, status metadata.yaml" in out
+    assert "copy.txt\n  every passage is also in another file and cited from there (1 in support.txt)" in out
+    assert "add an entry" in out  # the operator's hint lives here and in `opmodel ingest`
+    assert main(["sources", "--json"]) == 0
+    rows = {r["source"]: r for r in map(json_module.loads, capsys.readouterr().out.splitlines())}
+    assert rows["briefing.txt"]["origins"] == {"title": "text", "published": "text", "status": "text"}
+    assert rows["notes_7.txt"]["status"] == "unknown" and rows["notes_7.txt"]["origins"]["title"] == "file name"
+    assert rows["copy.txt"]["passages"] == 0 and rows["copy.txt"]["duplicates_cited_from"] == {"support.txt": 1}
