@@ -10,6 +10,7 @@ model) -> answer with the best candidates, or decline and show the nearest passa
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -116,6 +117,9 @@ class Candidates:
     rows: np.ndarray
     context: features.Context
     missing: tuple[str, ...]  # names and years the documents never mention, as typed
+    # Facts no weight can learn: a year outside every document's period, a name (a place, an
+    # organisation, a product) that neither the documents nor the domain lexicon know.
+    unknowable: tuple[str, ...] = ()
 
 
 class Assistant:
@@ -127,6 +131,15 @@ class Assistant:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vector_lock = threading.Lock()  # the cache and the embedder, shared with the warm-up thread
         self._warmed: set[str] = set()
+        self._stop = threading.Event()
+        self._warmers: list[threading.Thread] = []
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Stop the background warm-up; the embedder must not be mid-batch when the process ends."""
+        self._stop.set()
+        for thread in self._warmers:
+            thread.join(timeout=5)
 
     @classmethod
     def from_settings(cls, settings: Optional[Settings] = None) -> "Assistant":
@@ -150,8 +163,10 @@ class Assistant:
         if corpus.version in self._warmed or len(corpus.passages) > WARM_PASSAGES:
             return
         self._warmed.add(corpus.version)
-        threading.Thread(target=self._embed_units, args=(corpus.passages,), name="opmodel-quote-vectors",
-                         daemon=True).start()
+        thread = threading.Thread(target=self._embed_units, args=(corpus.passages,), name="opmodel-quote-vectors",
+                                  daemon=True)
+        self._warmers.append(thread)
+        thread.start()
 
     def _embed_units(self, passages) -> None:
         texts = []
@@ -161,6 +176,8 @@ class Assistant:
             texts += [u.text(p.text) for u in units]
         try:
             for start in range(0, len(texts), WARM_BATCH):
+                if self._stop.is_set():
+                    return
                 self._embed_quotes(texts[start:start + WARM_BATCH])
         except Exception:  # a warm-up that fails only leaves questions to embed their own quotes
             log.exception("embedding the corpus's quotable units in the background failed")
@@ -168,7 +185,6 @@ class Assistant:
     def candidates(self, question: str, history: Sequence[str] = ()) -> Candidates:
         """Read the question, retrieve, and build and describe every candidate quote."""
         corpus = self.retriever.corpus()
-        self._warm_up(corpus)
         idf = corpus.bm25.idf
 
         def correct(text: str):
@@ -195,7 +211,7 @@ class Assistant:
         dense = self._embed_quotes(texts) @ vector if pool else np.zeros(0)
         words = set(bm25.words(q.text))
         unknown = vocabulary.unknown_words(q.text, idf)
-        names = tuple(dict.fromkeys(vocabulary.unknown_names(q.typed, idf) + vocabulary.absent_acronyms(q.typed, corpus)))
+        names = tuple(dict.fromkeys(vocabulary.unknown_names(q.text, idf) + vocabulary.absent_acronyms(q.text, corpus)))
         years = [int(p.passage.published[:4]) for p in hits if (p.passage.published or "")[:4].isdigit()]
         ctx = features.Context(
             question=q, hits=hits, idf=idf, nearest=nearest,
@@ -203,8 +219,10 @@ class Assistant:
             unknown_names=len(names) / len(words) if words else 0.0,
             newest_year=max(years, default=0),
         )
-        missing = names + vocabulary.absent_years(q.years, idf)
-        return Candidates(q, retrieval, pool, features.rows(ctx, pool, dense), ctx, missing)
+        topic = vocabulary.as_typed(q.text, q.subject_head) if q.subject_head and q.subject_head not in idf else ()
+        missing = tuple(dict.fromkeys(names + topic + vocabulary.absent_years(q.years, idf)))
+        unknowable = vocabulary.absent_years(q.years, idf) + vocabulary.unknown_names(q.text, idf)
+        return Candidates(q, retrieval, pool, features.rows(ctx, pool, dense), ctx, missing, unknowable)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
@@ -213,9 +231,11 @@ class Assistant:
         q, hits = found.question, found.retrieval.hits
         probs = self.scorer.probabilities(found.rows)
         best = float(probs.max()) if probs.size else 0.0
-        # A year no document mentions is outside every document's period: no weight can learn that.
-        out_of_period = vocabulary.absent_years(q.years, found.retrieval.corpus.bm25.idf)
-        if probs.size and best >= self.scorer.threshold and not out_of_period:
+        # "Is the 2018 LMC guidance still current?" is answered by the catalogue, which knows, when
+        # the question names a document found; the quotes only follow it.
+        catalogue = q.kind == "currency" and any(
+            set(bm25.words(q.text)) & set(bm25.words(h.passage.title)) for h in hits[:self.settings.top_k])
+        if probs.size and (best >= self.scorer.threshold or catalogue) and not found.unknowable:
             quotes = compose.pick(hits[:PASSAGES_READ], found.pool, probs, self.scorer.second_share)
             composed = compose.compose(q, hits, quotes, self.settings.top_k)
             answer = Answer(question=typed, text=composed.text, abstained=False, citations=composed.citations,
@@ -226,6 +246,7 @@ class Assistant:
             readings = "; ".join(f"“{t}” as “{word}”" for t, word in q.fixes)
             answer.text += f"\n\n(Read {readings}.)"
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
+        self._warm_up(found.retrieval.corpus)  # after the first answer, so a one-shot `ask` is not slowed
         return answer
 
     def _decline(self, typed: str, q: Question, found: Candidates, best: float) -> Answer:

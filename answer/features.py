@@ -20,7 +20,7 @@ import numpy as np
 
 from answer import bm25
 from answer.candidates import Quote
-from answer.question import Question
+from answer.question import KINDS, Question
 from answer.query import build_query
 from answer.retrieve import Hit
 from opmodel.dates import MONTHS
@@ -28,16 +28,18 @@ from opmodel.dates import MONTHS
 FEATURES = (
     "passage_fused", "passage_dense", "passage_lexical", "passage_rank",
     "quote_dense", "quote_dense_gap", "quote_dense_rank", "quote_lexical", "quote_coverage", "quote_coverage_gap", "rarest_covered",
-    "subject_named", "subject_missing", "kind_met", "kind_unmet",
+    "subject_named", "subject_missing", "duty_subject_missing", "kind_met", "kind_unmet",
     "status_current", "status_old", "age", "year_match", "source_match", "title_match",
     "unit_item", "unit_row", "unit_definition", "definition_asked", "first_sentence",
     "length", "dangling_start",
-    "question_nearest", "question_unknown_share", "question_unknown_names",
+    "defines_named_term", "question_nearest", "question_unknown_share", "question_unknown_names", "subject_unknown",
+    # The question's kind: how often a kind is answerable, and how well, differs from kind to kind.
+    *(f"kind_is_{kind}" for kind in KINDS),
 )
 
 _MONEY = re.compile(r"[£$€]\s*\d|\d\s*(?:k|m|bn)\b|\b(?:million|billion|pounds?|per cent|percent)\b|\d\s*%", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)
-_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{MONTHS})\b|\b\d{{1,2}}[:.]\d\d\b|\b\d+\s*(?:days?|weeks?|months?|years?|hours?|minutes?)\b"
+_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?-i:{MONTHS})\b|\b\d{{1,2}}[:.]\d\d\b|\b\d+\s*(?:days?|weeks?|months?|years?|hours?|minutes?)\b"
                    r"|\b(?:annual|annually|monthly|weekly|daily|every)\b", re.I)
 _AHEAD = re.compile(r"\b(?:will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to|from|by|until)\b", re.I)
 _DUTY = frozenset(bm25.words(
@@ -152,6 +154,9 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
     if q.kind == "count" and q.subject:
         count_names = [set(n) for n in (subject_names(q) or ())] or [set(bm25.words(q.subject))]
     weights = concept_weights(q, ctx.idf)
+    question_words = set(bm25.words(q.text))
+    # What the question is about is a word no document uses: nothing quoted can be about it.
+    subject_unknown = bool(q.subject_head) and q.subject_head not in ctx.idf
     best_fused = max((h.score for h in ctx.hits), default=1.0) or 1.0
     best_lex = max((c.score for c in pool), default=0.0) or 1.0
     best_dense = float(quote_dense.max()) if len(pool) else 0.0
@@ -185,6 +190,8 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
             "rarest_covered": float(rarest is not None and quote.scores[rarest] > 0),
             "subject_named": float(named is True),
             "subject_missing": float(named is False),
+            # "Who pays for the practice building?": a quote on who pays for something else is no answer.
+            "duty_subject_missing": float(named is False and q.kind in ("pays", "who", "covered")),
             "kind_met": float(met is True),
             "kind_unmet": float(met is False),
             "status_current": float(p.status == "current"),
@@ -202,7 +209,11 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
             "dangling_start": float(bool(_DANGLING.match(text))),
             "question_nearest": ctx.nearest,
             "question_unknown_share": ctx.unknown_share,
+            "defines_named_term": float(bool(p.defined_term) and quote.pieces[0][0] == 0
+                                        and set(bm25.words(p.defined_term)) <= question_words),
             "question_unknown_names": ctx.unknown_names,
+            "subject_unknown": float(subject_unknown),
+            **{f"kind_is_{kind}": float(q.kind == kind) for kind in KINDS},
         }
         out[r] = [values[name] for name in FEATURES]
     return out

@@ -57,12 +57,15 @@ _WHO_IS = re.compile(_LEAD + r"who(?:'s|’s| is| are| was| were)\s+(?P<subject>
 _HOW_MANY = re.compile(
     r"\bhow many (?P<subject>(?:[\w-]+\s+){0,2}?[\w-]+)(?=\s+(?:do|does|did|are|is|were|was|have|has|had|will|would|"
     r"can|could|should|must|of|in|per|for|there|that|which)\b|\s*[?.!,]|\s*$)", re.I)
+# "What is the telephone number of the service desk?", "what percentage of ...": a figure, not an amount.
+_NUMBER_ASKED = re.compile(r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,4}?(?:number|percentage|figure|"
+                           r"proportion|total)s?\b(?!\s+of\s+(?:ways|things|reasons))", re.I)
 _AMOUNT = re.compile(
     r"\bhow much\b|\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,6}?"
     r"(?:cost|price|budget|amount|fee|charge|rate|salary|allocation|grant|value)s?\b"
     r"|\bwhat (?:do|does|did) [\w'’ -]{1,40}? (?:spend|spent|get|receive)\b", re.I)
 _DATE = re.compile(
-    r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month)s?\b|\bby what date\b"
+    r"\bwhen\b|\bhow often\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month)s?\b|\bby what date\b"
     r"|\bhow long\b|\bdeadline\b|\bwhat time\b|\bwhat hours\b", re.I)
 _WHEN_SUBJECT = re.compile(
     _LEAD + r"when\s+(?:did|does|do|will|was|were|is|are|must|should|can)\s+(?P<subject>.+?)\s+[\w-]+\W*$", re.I)
@@ -81,7 +84,7 @@ _A_DOCUMENT = re.compile(r"\b(?:guidance|guidelines|document|model|page|edition|
                          r"publication|advice|policy|faq)\b", re.I)
 _ADVICE = re.compile(
     r"\b(?:which|what)\b[^?.!]*\b(?:is|are)\s+(?:the\s+)?(?:best|better|cheapest|recommended)\b"
-    r"|\bshould (?:we|i) (?:use|buy|choose|pick|get|go for|go with)\b|\brecommend", re.I)
+    r"|\bshould (?:we|i) (?:use|buy|choose|pick|get|have|go for|go with|switch|move)\b|\brecommend", re.I)
 # Words after the thing asked about that only place it ("cyber security in our practice").
 _QUALIFIER = re.compile(r"\s(?:in|of|at|with|from|on|under|across|within|by|for|since|during|when|if|now|these|nowadays|"
                         r"or|ourselves|themselves|itself|any more|anymore|these days|each|every|per)\s.*$", re.I)
@@ -128,6 +131,8 @@ def classify(text: str) -> tuple[str, Optional[str]]:
         return "currency", None
     if found := _HOW_MANY.search(text):
         return "count", found.group("subject")
+    if _NUMBER_ASKED.search(text):
+        return "count", None
     if _AMOUNT.search(text):
         return "amount", None
     if found := (_WHO_DOES.match(text) or _DOES_BODY.match(text)):

@@ -52,3 +52,8 @@ def absent_acronyms(question: str, corpus) -> tuple[str, ...]:
 def absent_years(question_years, vocabulary) -> tuple[str, ...]:
     """Years the question names that no document mentions: outside every document's period."""
     return tuple(y for y in question_years if y not in vocabulary)
+
+
+def as_typed(question: str, stem: str) -> tuple[str, ...]:
+    """The question's word for a stem ("mergers" for "merger")."""
+    return tuple(dict.fromkeys(w for w in _NAME.findall(question) if bm25.stem(w.lower()) == stem))[:1] or (stem,)

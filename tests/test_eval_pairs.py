@@ -19,6 +19,9 @@ MINIMUMS = {"shipped": (110, 20, 10), "fresh": (140, 20, 10), "wrenmoor": (150, 
 # fresh.yaml's writers chose its dev/test halves by hand before it was first run (see its header),
 # not by the id rule; moving pairs between its halves now would mix seen and unseen questions.
 HAND_SPLIT = {"fresh"}
+# probes.yaml: questions earlier behaviour tests pinned, all dev (tuned against for months); a
+# handful per behaviour, not a sample of every category and document.
+REGRESSION_PROBES = {"probes"}
 # Key facts no answer can state as whole words, found when this test was generalised to fresh.yaml
 # ("£230million" has no word "230"; "NHS C" is cut short). They only make answer_correct stricter
 # for those two pairs; fix them in fresh.yaml and empty this list.
@@ -41,6 +44,8 @@ def corpus_texts(eval_set):
 
 
 def test_enough_pairs_and_every_category(eval_set, pairs):
+    if eval_set.name in REGRESSION_PROBES:
+        pytest.skip(f"{eval_set.name}: regression probes, see REGRESSION_PROBES")
     least, least_declined, _ = MINIMUMS.get(eval_set.name, (1, 1, 0))
     assert len(pairs) >= least
     counts = Counter(p.category for p in pairs)
@@ -55,11 +60,16 @@ def test_enough_two_turn_conversations(eval_set, pairs):
     assert sum(p.answerable for p in conversations) >= least
 
 
-def test_every_document_is_covered(pairs, corpus_texts):
+def test_every_document_is_covered(eval_set, pairs, corpus_texts):
+    if eval_set.name in REGRESSION_PROBES:
+        pytest.skip(f"{eval_set.name}: regression probes, see REGRESSION_PROBES")
     assert {p.source for p in pairs if p.answerable} == set(corpus_texts)
 
 
 def test_split_follows_the_rule_fixed_before_tuning(eval_set, pairs):
+    if eval_set.name in REGRESSION_PROBES:
+        assert {p.split for p in pairs} == {"dev"}
+        return
     if eval_set.name in HAND_SPLIT:
         assert {p.split for p in pairs} == {"dev", "test"}
         return
@@ -68,7 +78,7 @@ def test_split_follows_the_rule_fixed_before_tuning(eval_set, pairs):
 
 
 def test_both_splits_hold_every_kind_of_question(eval_set, pairs):
-    if eval_set.name in HAND_SPLIT:
+    if eval_set.name in HAND_SPLIT | REGRESSION_PROBES:
         pytest.skip(f"{eval_set.name}: halves chosen by hand, see HAND_SPLIT")
     for split in ("dev", "test"):
         chosen = select(pairs, split)

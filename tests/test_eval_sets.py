@@ -23,10 +23,10 @@ def write(tmp_path: Path, text: str) -> Path:
     return f
 
 
-def test_the_shipped_registry_names_the_three_sets_and_their_corpora():
+def test_the_shipped_registry_names_its_sets_and_their_corpora():
     sets = {s.name: s for s in load_sets()}
-    assert list(sets) == ["shipped", "fresh", "wrenmoor"]
-    assert sets["shipped"].corpus is None and sets["fresh"].corpus is None  # the configured corpus, shared
+    assert list(sets) == ["shipped", "fresh", "wrenmoor", "probes"]
+    assert all(sets[n].corpus is None for n in ("shipped", "fresh", "probes"))  # the configured corpus, shared
     assert sets["wrenmoor"].corpus == DEFAULT_SETS_FILE.parent / "corpora" / "wrenmoor" / "docs"
     assert [p.name for p in sets["shipped"].pairs_files()] == ["pairs.yaml"]
     assert all(s.gate for s in sets.values())
