@@ -127,7 +127,7 @@ class Assistant:
         self.index = index
         self.settings = settings or Settings()
         self.retriever = Retriever(index)
-        self.scorer = scorer or Scorer.load()
+        self.scorer = scorer or (Scorer.load(self.settings.weights) if self.settings.weights else Scorer.load())
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vector_lock = threading.Lock()  # the cache and the embedder, shared with the warm-up thread
         self._warmed: set[str] = set()
@@ -219,7 +219,9 @@ class Assistant:
             unknown_names=len(names) / len(words) if words else 0.0,
             newest_year=max(years, default=0),
         )
-        topic = vocabulary.as_typed(q.text, q.subject_head) if q.subject_head and q.subject_head not in idf else ()
+        names_of_subject = features.subject_names(q) or ()
+        topic = vocabulary.as_typed(q.text, q.subject_head) if names_of_subject and not any(
+            name and all(t in idf for t in name) for name in names_of_subject) else ()
         missing = tuple(dict.fromkeys(names + topic + vocabulary.absent_years(q.years, idf)))
         unknowable = vocabulary.absent_years(q.years, idf) + vocabulary.unknown_names(q.text, idf)
         return Candidates(q, retrieval, pool, features.rows(ctx, pool, dense), ctx, missing, unknowable)

@@ -41,7 +41,9 @@ _MONEY = re.compile(r"[£$€]\s*\d|\d\s*(?:k|m|bn)\b|\b(?:million|billion|pound
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand)\b", re.I)
 _DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?-i:{MONTHS})\b|\b\d{{1,2}}[:.]\d\d\b|\b\d+\s*(?:days?|weeks?|months?|years?|hours?|minutes?)\b"
                    r"|\b(?:annual|annually|monthly|weekly|daily|every)\b", re.I)
-_AHEAD = re.compile(r"\b(?:will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to|from|by|until)\b", re.I)
+# Looking ahead: a future word, or a date the text counts towards ("from April 2026", "by 2027").
+_AHEAD = re.compile(r"\b(?:will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to)\b"
+                    rf"|\b(?:from|by|until|before)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?-i:{MONTHS})|(?:19|20)\d\d)\b", re.I)
 _DUTY = frozenset(bm25.words(
     "pay pays paid fund funds funded funding cost costs budget responsible responsibility responsibilities accountable "
     "purchase buy procure procures provide provides provided provision commission commissions commissioned supply "
@@ -155,8 +157,9 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
         count_names = [set(n) for n in (subject_names(q) or ())] or [set(bm25.words(q.subject))]
     weights = concept_weights(q, ctx.idf)
     question_words = set(bm25.words(q.text))
-    # What the question is about is a word no document uses: nothing quoted can be about it.
-    subject_unknown = bool(q.subject_head) and q.subject_head not in ctx.idf
+    # What the question is about is a word no document uses under any of its names: nothing
+    # quoted can be about it ("mergers"; not "phones", which the documents call telephony).
+    subject_unknown = bool(names) and not any(all(t in ctx.idf for t in name) for name in names if name)
     best_fused = max((h.score for h in ctx.hits), default=1.0) or 1.0
     best_lex = max((c.score for c in pool), default=0.0) or 1.0
     best_dense = float(quote_dense.max()) if len(pool) else 0.0

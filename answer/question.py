@@ -64,11 +64,11 @@ _AMOUNT = re.compile(
     r"\bhow much\b|\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,6}?"
     r"(?:cost|price|budget|amount|fee|charge|rate|salary|allocation|grant|value)s?\b"
     r"|\bwhat (?:do|does|did) [\w'’ -]{1,40}? (?:spend|spent|get|receive)\b", re.I)
+# "When did ...?", "... and when?": asked when; not "is there help when we buy one?".
 _DATE = re.compile(
-    r"\bwhen\b|\bhow often\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month)s?\b|\bby what date\b"
+    r"^\W*(?:and |so |but )?when\b|\bwhen (?:did|does|do|will|would|was|were|is|are|must|should|can|could|has|have)\b"
+    r"|\band when\b|\bhow often\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month)s?\b|\bby what date\b"
     r"|\bhow long\b|\bdeadline\b|\bwhat time\b|\bwhat hours\b", re.I)
-_WHEN_SUBJECT = re.compile(
-    _LEAD + r"when\s+(?:did|does|do|will|was|were|is|are|must|should|can)\s+(?P<subject>.+?)\s+[\w-]+\W*$", re.I)
 _FUTURE = re.compile(r"\b(?:when|what date|which date|what year|by when)\b.*\b(?:will|going to|is due|are due|next)\b", re.I)
 _MEANING = re.compile(
     r"\bstands? for\b|\bmeans?\b|\bmeaning\b|\bacronym\b|\babbreviation\b|\bdefin(?:e|ed|ition)\b"
@@ -140,8 +140,9 @@ def classify(text: str) -> tuple[str, Optional[str]]:
     if found := _COVERED.match(text):
         return "covered", found.group("subject")
     if _DATE.search(text):
-        found = _WHEN_SUBJECT.match(text)
-        return "date", found.group("subject") if found else None
+        # No subject: "when did the 2014-16 model come out?" ends in a verb, and which words
+        # name the event and which the happening is not for a pattern to say.
+        return "date", None
     if _DEFINITION_OF.search(text) or _MEANING.search(text):
         found = _DEFINITION_OF.search(text)
         return "definition", found.group("term") if found else None
