@@ -19,6 +19,7 @@ from answer.retrieve import DENSE_WEIGHT, Hit
 from answer.types import Citation
 from opmodel.passage import TABLE_CELL_SEPARATOR
 
+OLD = ("superseded", "historical")  # "unknown" is no verdict on a document either way
 MAX_ANSWER_CHARS = 700  # the lead and a second quote together; Slack and terminals stay readable
 
 
@@ -36,20 +37,32 @@ def citations(hits: list[Hit], top_k: int) -> list[Citation]:
     return [Citation(n=i, passage=h.passage, score=min(1.0, h.score / best)) for i, h in enumerate(hits[:top_k], start=1)]
 
 
-def pick(hits: list[Hit], pool: list[Quote], probs: np.ndarray, second_share: float) -> list[Quote]:
-    """The lead, and a second quote if it earns its place."""
-    order = np.argsort(-probs, kind="stable")
-    lead = pool[int(order[0])]
-    lead_p = float(probs[order[0]])
+def pick(hits: list[Hit], pool: list[Quote], probs: np.ndarray, second_share: float,
+         past: bool = False) -> list[Quote]:
+    """The lead, and a second quote if it earns its place (it scores at least ``second_share`` of
+    the lead and adds a concept of the question the lead did not match).
+
+    Current guidance leads: when the best quote is from old guidance and one from a current
+    document on the same subject scores close, the current one leads and the old one follows,
+    unless the question asks about the past (``past``: it names a year)."""
+    order = [int(i) for i in np.argsort(-probs, kind="stable")]
+    close = [i for i in order if float(probs[i]) >= second_share * float(probs[order[0]])]
+    status = lambda q: hits[q.passage_rank].passage.status  # noqa: E731
+    best = pool[order[0]]
+    if not past and status(best) in OLD:
+        current = next((i for i in close if status(pool[i]) == "current" and pool[i].matched() & best.matched()), None)
+        if current is not None:
+            order.remove(current)
+            order.insert(0, current)
+    lead = pool[order[0]]
     room = MAX_ANSWER_CHARS - len(lead.text(hits[lead.passage_rank].passage.text))
-    lead_old = hits[lead.passage_rank].passage.status != "current"
+    if lead is not best and not best.overlaps(lead) and len(best.text(hits[best.passage_rank].passage.text)) <= room:
+        return [lead, best]
     for i in order[1:]:
-        other = pool[int(i)]
-        if float(probs[i]) < second_share * lead_p:
-            break
-        if other.overlaps(lead) or len(other.text(hits[other.passage_rank].passage.text)) > room:
+        other = pool[i]
+        if i not in close or other.overlaps(lead) or len(other.text(hits[other.passage_rank].passage.text)) > room:
             continue
-        newer = lead_old and hits[other.passage_rank].passage.status == "current" and other.matched() & lead.matched()
+        newer = status(lead) in OLD and status(other) == "current" and bool(other.matched() & lead.matched())
         if newer or other.novelty(lead.matched()) > 0:
             return [lead, other]
     return [lead]

@@ -238,7 +238,7 @@ class Assistant:
         catalogue = q.kind == "currency" and any(
             set(bm25.words(q.text)) & set(bm25.words(h.passage.title)) for h in hits[:self.settings.top_k])
         if probs.size and (best >= self.scorer.threshold or catalogue) and not found.unknowable:
-            quotes = compose.pick(hits[:PASSAGES_READ], found.pool, probs, self.scorer.second_share)
+            quotes = compose.pick(hits[:PASSAGES_READ], found.pool, probs, self.scorer.second_share, past=bool(q.years))
             composed = compose.compose(q, hits, quotes, self.settings.top_k)
             answer = Answer(question=typed, text=composed.text, abstained=False, citations=composed.citations,
                             currency_notes=composed.notes, quotes=list(composed.quotes), confidence=best)
