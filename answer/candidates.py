@@ -67,7 +67,7 @@ class Quote:
 
 def sentence_scores(concepts: list[tuple[Concept, float]], idf: dict[str, float], sentence: str) -> Scores:
     """BM25 over one sentence, per concept: each term counted once, each concept through its best name."""
-    toks = set(bm25.tokens(sentence))
+    toks = bm25.token_set(sentence)
     saturation = (SENTENCE_K1 + 1) / (1 + SENTENCE_K1 * (1 - SENTENCE_B + SENTENCE_B * len(toks) / SENTENCE_AVG))
     out = []
     for concept, factor in concepts:

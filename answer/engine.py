@@ -159,6 +159,15 @@ class Assistant:
                 self._vectors.popitem(last=False)
         return np.stack(found) if texts else np.zeros((0, 1))
 
+    def warm_up(self, wait: bool = False) -> None:
+        """Embed the corpus's quotable units (in the background unless ``wait``), so a question
+        only embeds what is new to it. `ask` starts this after its first answer; a long-running
+        caller that wants every question warm from the start waits for it once."""
+        self._warm_up(self.retriever.corpus())
+        if wait:
+            for thread in list(self._warmers):
+                thread.join()
+
     def _warm_up(self, corpus) -> None:
         if corpus.version in self._warmed or len(corpus.passages) > WARM_PASSAGES:
             return

@@ -174,7 +174,7 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
         hit = ctx.hits[quote.passage_rank]
         p = hit.passage
         text = quote.text(p.text)
-        tokens = set(bm25.tokens(text))
+        tokens = bm25.token_set(text)
         defined = quote.unit == "definition" or (bool(p.defined_term) and quote.pieces[0][0] == 0)
         met = kind_satisfied(q, text, tokens, count_names if q.kind == "count" else names, defined)
         named = _named(names, tokens) if names else None
