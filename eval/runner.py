@@ -178,8 +178,9 @@ def gate(result: SetResult, gates: Gates) -> None:
         thresholds = gates.for_split(split, result.name)
         if result.gated:
             result.misses += missed(thresholds, metrics, split)
-            if thresholds is not gates.bars:  # held back: its distance from the bars is reported, not gated
-                result.below_bar += missed(gates.bars, metrics, f"{split} (held back)")
+            if thresholds is not gates.bars:  # held to a floor: its distance from the bars is reported, not gated
+                why = "held back" if split == "test" else "held to its floor until it reaches the bars"
+                result.below_bar += missed(gates.bars, metrics, f"{split} ({why})")
         else:
             result.below_bar += missed(gates.bars, metrics, f"{split} (not gated)")
 

@@ -57,6 +57,9 @@ class Gates:
     held_back_floor: list[Threshold]  # the default floor; empty: none
     set_floors: dict[str, list[Threshold]] = field(default_factory=dict)
     flat: bool = False
+    # A set still short of the bars on the split we tune on can be held to "no regression"
+    # there too (its last measured dev figures); the bars stay reported until it reaches them.
+    dev_floors: dict[str, list[Threshold]] = field(default_factory=dict)
 
     def floor_of(self, set_name: Optional[str] = None) -> list[Threshold]:
         if set_name is not None and set_name in self.set_floors:
@@ -65,6 +68,8 @@ class Gates:
 
     def for_split(self, split: str, set_name: Optional[str] = None) -> list[Threshold]:
         floor = self.floor_of(set_name)
+        if split != HELD_BACK_SPLIT and self.dev_floors.get(set_name):
+            return self.dev_floors[set_name]
         return floor if split == HELD_BACK_SPLIT and floor else self.bars
 
     def gated(self, set_name: Optional[str] = None) -> bool:
@@ -87,7 +92,7 @@ def _parse(raw, path: Path, known: Optional[set[str]]) -> list[Threshold]:
     return thresholds
 
 
-def _set_floors(raw, path: Path, known: Optional[set[str]]) -> dict[str, list[Threshold]]:
+def _set_floors(raw, path: Path, known: Optional[set[str]], key: str = "held_back_floor") -> dict[str, list[Threshold]]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -96,9 +101,10 @@ def _set_floors(raw, path: Path, known: Optional[set[str]]) -> dict[str, list[Th
     for name, entry in raw.items():
         if entry is None:
             entry = {}
-        if not isinstance(entry, dict) or set(entry) - {"held_back_floor"}:
-            raise ThresholdsError(f"{path}: set {name!r} takes only held_back_floor (metrics, or {{}} until measured), got {entry!r}")
-        floor = entry.get("held_back_floor")
+        if not isinstance(entry, dict) or set(entry) - {"held_back_floor", "dev_floor"}:
+            raise ThresholdsError(f"{path}: set {name!r} takes only held_back_floor (metrics, or {{}} until measured) "
+                                  f"and dev_floor, got {entry!r}")
+        floor = entry.get(key)
         floors[str(name)] = _parse(floor, path, known) if floor else []
     return floors
 
@@ -117,6 +123,7 @@ def load_gates(path: Path = DEFAULT_THRESHOLDS_FILE, known: Optional[set[str]] =
             _parse(raw["bars"], path, known),
             _parse(floor, path, known) if floor else [],
             _set_floors(raw.get("sets"), path, known),
+            dev_floors=_set_floors(raw.get("sets"), path, known, "dev_floor"),
         )
     return Gates(_parse(raw, path, known), [], flat=True)
 

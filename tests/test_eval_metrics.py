@@ -327,3 +327,17 @@ def test_each_set_has_its_own_floor_and_a_set_without_one_is_not_gated(tmp_path)
     f.write_text("bars:\n  hit_at_1: {min: 0.9}\nfloors: {}\n")
     with pytest.raises(ThresholdsError, match="unknown section"):
         load_gates(f)
+
+
+def test_a_set_short_of_the_bars_can_hold_its_dev_split_to_no_regression(tmp_path):
+    from eval.thresholds import load_gates
+
+    f = tmp_path / "t.yaml"
+    f.write_text("bars:\n  hit_at_1: {min: 0.9}\n"
+                 "sets:\n  new:\n    held_back_floor:\n      hit_at_1: {min: 0.5}\n    dev_floor:\n      hit_at_1: {min: 0.6}\n"
+                 "  old:\n    held_back_floor:\n      hit_at_1: {min: 0.7}\n")
+    gates = load_gates(f)
+    assert [t.minimum for t in gates.for_split("dev", "new")] == [0.6]
+    assert [t.minimum for t in gates.for_split("test", "new")] == [0.5]
+    assert [t.minimum for t in gates.for_split("dev", "old")] == [0.9]  # no dev floor: the bars
+    assert gates.gated("new")
