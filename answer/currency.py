@@ -3,6 +3,8 @@ that no longer exists, with the date and the body that does the job now."""
 
 from __future__ import annotations
 
+import re
+
 from answer import bm25, lexicon
 from opmodel.passage import UNDESCRIBED_NOTE, Passage
 
@@ -50,7 +52,22 @@ def currency_notes(quoted: list[tuple[int, Passage, str]]) -> list[str]:
     return unique
 
 
+# "Is the 2018 LMC guidance still current?", "Has the GPSoC guidance been superseded?": the
+# catalogue knows, the documents rarely say so of themselves.
+ASKS_ABOUT_CURRENCY = re.compile(
+    r"\bstill (?:current|valid|in force|in date|applicable|relevant|up to date|the latest|in use|used)\b"
+    r"|\b(?:superseded|out of date|outdated|up-to-date|up to date)\b|\bstatus of\b|\bcurrent (?:version|edition)\b",
+    re.I,
+)
+# ...of a document, not of a thing ("is the IG toolkit still used?" is for the quotes to answer).
+_A_DOCUMENT = re.compile(r"\b(?:guidance|guidelines|document|model|page|edition|version|article|news|framework|"
+                         r"publication|advice)\b", re.I)
 CATALOGUE_LEAD = "opmodel's catalogue (not a quote from the document):"
+
+
+def asks_about_currency(question: str) -> bool:
+    """Does the question ask whether a document is still current?"""
+    return bool(ASKS_ABOUT_CURRENCY.search(question) and _A_DOCUMENT.search(question))
 
 
 def document_asked_about(question: str, passages: list[Passage]) -> Passage:

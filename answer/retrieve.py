@@ -46,9 +46,13 @@ SOURCE_BONUS = 0.5  # a question citing a source ("according to the LMC") is ans
 # passages ("operating model" is defined too, but it is everywhere).
 TERM_BONUS = 0.1
 TERM_MAX_PASSAGES = 3
-# "What is the definition of a practice?": asked for by name (answer/question.py reads the
-# term), its definition is the answer however common the term.
-DEFINITION_ASKED_MARGIN = 0.01  # over the best fused score
+# "What is the definition of a practice?", "what does the operating model mean by practice?":
+# asked for by name, its definition is the answer however common the term.
+DEFINITION_ASKED_MARGIN = 0.01  # over the best fused score: the question names the term it wants defined
+_DEFINITION_ASKED = re.compile(
+    r"(?:\b(?:definition of|meant by|mean by|means by|meaning of)|^\W*define)\s+(?:an?\s+|the\s+)?(?P<term>[^?.!,;:]+)",
+    re.I,
+)
 # From this many passages, a new index version's lexical side is built in the background
 # (about 2 s per 10,000 passages on 2 cores) while the previous version keeps answering.
 BACKGROUND_REBUILD_PASSAGES = 20_000
@@ -134,9 +138,10 @@ class Corpus:
         phrase = re.compile(r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, _plain_words(name))) + r"(?![a-z0-9])")
         return any(phrase.search(self.passages[r].text.lower()) for r in self.bm25.having(words))
 
-    def asked_definitions(self, term: Optional[str]) -> tuple[int, ...]:
+    def asked_definitions(self, question: str) -> tuple[int, ...]:
         """Rows of the definitions of the term a question asks the meaning of, if any."""
-        words = tuple(bm25.words(term)) if term else ()
+        asked = _DEFINITION_ASKED.search(question)
+        words = tuple(bm25.words(asked.group("term"))) if asked else ()
         # "... the operating model's definition of a clinical system" ends with its term;
         # "define practice staff for me" may not: the longest defined run from its start counts.
         for n in range(len(words), 0, -1):
@@ -288,7 +293,7 @@ class Retriever:
         return self.index.embedder.embed([query.dense_text])[0]
 
     def search(self, query: Query, k: int = 10, vector: Optional[np.ndarray] = None,
-               corpus: Optional[Corpus] = None, defined_term: Optional[str] = None) -> "Retrieval":
+               corpus: Optional[Corpus] = None) -> "Retrieval":
         corpus = corpus or self.corpus()
         vector = self.embed(query) if vector is None else vector
         try:
@@ -324,7 +329,7 @@ class Retriever:
             pid = corpus.passages[row].id
             if pid in fused:
                 fused[pid] += TERM_BONUS
-        for row in corpus.asked_definitions(defined_term):
+        for row in corpus.asked_definitions(query.question):
             pid = corpus.passages[row].id
             by_id.setdefault(pid, corpus.passages[row])
             fused[pid] = max(fused.values(), default=0.0) + DEFINITION_ASKED_MARGIN

@@ -35,7 +35,6 @@ def warm() -> dict:
     started = time.perf_counter()
     assistant.ask(pairs[0].question, pairs[0].history)
     first_ms = (time.perf_counter() - started) * 1000
-    assistant.warm_up(wait=True)  # as the bot is warm once it has been up a few seconds
     ask_ms = []
     for pair in pairs:
         started = time.perf_counter()

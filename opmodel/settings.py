@@ -40,8 +40,6 @@ class Settings(BaseSettings):
     chroma_token: Optional[str] = Field(None, description="Token for a Chroma server with auth.")
     collection: str = Field("opmodel", description="Name prefix of the Chroma collections.")
     top_k: int = Field(5, description="Passages cited at most.")
-    weights: Optional[Path] = Field(
-        None, description="The answer scorer's fitted weights (`opmodel tune --out`); default: answer/weights.json.")
     feedback_db: Path = Field(Path(".opmodel/feedback.sqlite3"))
     user_hash_key: Optional[str] = Field(
         None, repr=False,

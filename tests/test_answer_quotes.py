@@ -26,29 +26,39 @@ def test_a_short_definition_at_the_top_is_quoted_whole(assistant):
 
 
 def test_a_dateline_is_quoted_with_the_sentence_it_dates():
-    from answer.candidates import candidates
+    from answer.quotes import candidates
 
     text = "- 11 December 2006\nLocal NHS organisations will be required to draw up plans."
     spans = [(0, 18), (19, len(text))]
-    quotes = candidates(text, spans, [(2.0, 1.0), (0.0, 1.0)], rank=0)
+    quotes = candidates("What was required in December 2006?", text, spans, [(2.0, 1.0), (0.0, 1.0)], rank=0)
     best = max(quotes, key=lambda q: q.score)
     assert best.text(text) == text
 
 
 def test_a_definition_unit_matches_what_its_sentences_match():
-    from answer.candidates import candidates
+    from answer.quotes import candidates
 
     text = "Term: The first part. Provides the second part."
     spans = [(0, 21), (22, len(text))]
-    whole, *sentences = candidates(text, spans, [(1.0, 0.0), (0.0, 1.0)], rank=0, definition=True)
-    assert whole.text(text) == text and whole.scores == (1.0, 1.0)
+    whole, *sentences = candidates("q", text, spans, [(1.0, 0.0), (0.0, 1.0)], rank=0, definition=True)
+    assert whole.text(text) == text and whole.scores == (1.1, 1.0)  # the first sentence's bonus kept
     assert len(sentences) == 2
-    assert len(candidates(text, spans, [(1.0, 0.0), (0.0, 1.0)], rank=0)) == 2  # not a definition: sentences only
+    assert len(candidates("q", text, spans, [(1.0, 0.0), (0.0, 1.0)], rank=0)) == 2  # not a definition: sentences only
 
 
 def test_a_how_much_question_quotes_the_amount_not_just_a_date(assistant):
     answer = assistant.ask("How much money went into GP IT under the 2014-16 operating model?")
     assert not answer.abstained and "£230million" in answer.text
+
+
+def test_money_is_preferred_for_amounts_and_any_figure_for_dates():
+    from answer.fit import figure_needed, figures_wanted
+
+    how_much = "How much did it cost?"
+    assert figures_wanted(how_much)[0].search("£20") and not figures_wanted(how_much)[0].search("3 April 2014")
+    assert figure_needed(how_much).search("3 April 2014")  # a dated sentence is still an answer when no amount is
+    assert figures_wanted("When did it start?")[0].search("3 April 2014")
+    assert figures_wanted("Who buys it?") == ()
 
 
 def test_an_undescribed_documents_note_says_only_what_is_known_and_nothing_for_the_operator():

@@ -1,15 +1,10 @@
-"""Quotable candidates: the units of a passage that can stand alone as a quote.
+"""Quotable units of a passage, scored against a question.
 
 A sentence is rarely quotable alone when it belongs to a structure: a list item means little
 without the sentence introducing its list ("The NHS CB will be directly responsible for:"),
-a lead-in ending in a colon ("Lot 2:") means nothing without what follows it, a table row
-means little without the row naming its columns, and a sentence that opens with "These
-include" or "This" finishes the one before. A candidate is therefore one or more verbatim
-pieces of one passage, joined with " … " when they are not adjacent. A heading, a lead-in
-without its items or a few words on their own are never candidates.
-
-Each candidate carries its lexical match per concept of the question (``scores``); everything
-else the scorer weighs is computed in answer/features.py.
+a lead-in ending in a colon ("Lot 2:") means nothing without what follows it, and a sentence
+that opens with "These include" or "This" finishes the one before. A quote is therefore one or
+more verbatim pieces of one passage, joined with " … " when they are not adjacent.
 """
 
 from __future__ import annotations
@@ -25,14 +20,15 @@ from opmodel.passage import TABLE_CELL_SEPARATOR
 SENTENCE_K1, SENTENCE_B, SENTENCE_AVG = 1.2, 0.5, 25.0
 BULLETS = ("•", "–", "-", "*", "·")
 LIST_CONTEXT_SHARE = 0.5  # how much the introduction's match counts for its items, and vice versa
+FIRST_SENTENCE_BONUS = 1.1  # a passage's first sentence usually states its point (a definition)
+NUMBER_BONUS = 1.3  # "how much", "when": sentences with figures or dates answer those
 CONTINUATION_CHARS = 450  # a sentence is extended with the one finishing it up to this length
-MIN_WORDS = 4  # fewer words than this is a label or a fragment, not a statement
-HEADING_WORDS = 10  # an unpunctuated line this short, mostly capitalised, is a heading
 _CONTINUES = re.compile(r"^(These|This|They|It|Such|Those)\b")
 # "- 11 December 2006" says when, not what: it is quoted with the sentence it dates.
 _DATELINE = re.compile(rf"^[\s\-–—•·]*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTHS})\s+)?(?:19|20)\d\d\s*$"
                        r"|^[\s\-–—]*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s*$")
 DEFINITION_CHARS = 450  # a definition this short is quoted whole: its meaning is every sentence of it
+_ASKS_FOR_A_FIGURE = re.compile(r"\b(how (much|many|long)|when|what (year|date)|which years?|what dates?)\b", re.I)
 
 
 Scores = tuple[float, ...]  # one entry per concept of the query: how well the quote matches it
@@ -43,7 +39,6 @@ class Quote:
     passage_rank: int  # 0-based position of the passage among the hits
     pieces: tuple[tuple[int, int], ...]  # [start, end) offsets in the passage text, in order
     scores: Scores
-    unit: str = "sentence"  # sentence | item (with its introduction) | list (introduction and its best item) | row | definition
 
     @property
     def score(self) -> float:
@@ -67,7 +62,7 @@ class Quote:
 
 def sentence_scores(concepts: list[tuple[Concept, float]], idf: dict[str, float], sentence: str) -> Scores:
     """BM25 over one sentence, per concept: each term counted once, each concept through its best name."""
-    toks = bm25.token_set(sentence)
+    toks = set(bm25.tokens(sentence))
     saturation = (SENTENCE_K1 + 1) / (1 + SENTENCE_K1 * (1 - SENTENCE_B + SENTENCE_B * len(toks) / SENTENCE_AVG))
     out = []
     for concept, factor in concepts:
@@ -81,6 +76,10 @@ def sentence_scores(concepts: list[tuple[Concept, float]], idf: dict[str, float]
     return tuple(out)
 
 
+def _scale(v: Scores, factor: float) -> Scores:
+    return tuple(x * factor for x in v)
+
+
 def _plus(v: Scores, w: Scores, share: float) -> Scores:
     return tuple(x + share * y for x, y in zip(v, w))
 
@@ -89,18 +88,6 @@ def is_bullet(text: str, span: tuple[int, int]) -> bool:
     """Ingest may keep the bullet inside the sentence or just before it."""
     before = text[max(0, span[0] - 4) : span[0]].rstrip(" ")
     return text[span[0] : span[1]].lstrip().startswith(BULLETS) or before.endswith(BULLETS)
-
-
-def is_fragment(text: str) -> bool:
-    """A heading, a lead-in without what it leads into, or a few words: not a quote on its own."""
-    plain = text.strip().lstrip("".join(BULLETS)).strip()
-    words = plain.split()
-    if TABLE_CELL_SEPARATOR in plain:
-        return False
-    if len(words) < MIN_WORDS or plain.endswith(":"):
-        return True
-    capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
-    return len(words) <= HEADING_WORDS and plain[-1:] not in ".!?)”\"'" and capitalised * 2 > len(words)
 
 
 def _introduction(text: str, spans: list[tuple[int, int]], i: int) -> int | None:
@@ -131,10 +118,14 @@ def _merge(spans: list[tuple[int, int]], indices: list[int]) -> tuple[tuple[int,
     return tuple((a, b) for a, b, _ in pieces)
 
 
-def candidates(text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int,
+def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int,
                definition: bool = False) -> list[Quote]:
     """Every quotable unit of one passage with its per-concept scores. A short ``definition``
     ("Term: meaning. More meaning.") is also one unit, matching what its best sentences match."""
+    if _ASKS_FOR_A_FIGURE.search(question):
+        scores = [_scale(s, NUMBER_BONUS) if re.search(r"\d", text[a:b]) else s for s, (a, b) in zip(scores, spans)]
+    if scores:
+        scores = [_scale(scores[0], FIRST_SENTENCE_BONUS), *scores[1:]]
     sentence = [text[a:b].strip() for a, b in spans]
     items_of: dict[int, list[int]] = {}
     for i in range(len(spans)):
@@ -153,27 +144,21 @@ def candidates(text: str, spans: list[tuple[int, int]], scores: list[Scores], ra
 
     out: list[Quote] = []
     if definition and len(spans) > 1 and len(text) <= DEFINITION_CHARS:
-        out.append(Quote(rank, _merge(spans, list(range(len(spans)))), tuple(map(max, zip(*scores))), "definition"))
+        # First, so that where it only ties with one of its own sentences the whole one is quoted.
+        out.append(Quote(rank, _merge(spans, list(range(len(spans)))), tuple(map(max, zip(*scores)))))
     for i, s in enumerate(scores):
-        row = TABLE_CELL_SEPARATOR in sentence[i]
         if i in items_of:  # a list's introduction, with its best-matching item
             k = max(items_of[i], key=lambda x: sum(scores[x]))
-            out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE), "list"))
+            out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE)))
             continue
         j = _introduction(text, spans, i)
-        if j is not None:  # a list item or table row, with the sentence or header row introducing it
-            out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE),
-                             "row" if row else "item"))
+        if j is not None:  # a list item, with the sentence introducing it
+            out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE)))
             continue
         chosen = [i]
         if (sentence[i].endswith(":") or _DATELINE.match(sentence[i])) and i + 1 < len(spans):
             chosen.append(i + 1)  # "Lot 2:" or a dateline says nothing without what follows
         else:
             chosen += finish(i)
-        quote = Quote(rank, _merge(spans, chosen), s, "row" if row else "sentence")
-        if not is_fragment(quote.text(text)):
-            out.append(quote)
-    unique: dict[tuple, Quote] = {}
-    for quote in out:  # a header row and its only row are one unit, found from either end
-        unique.setdefault(quote.pieces, quote)
-    return list(unique.values())
+        out.append(Quote(rank, _merge(spans, chosen), s))
+    return out
