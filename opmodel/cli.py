@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -31,6 +32,24 @@ settings come from OPMODEL_* environment variables or a .env file, e.g.
 """
 
 EXIT_USER_ERROR = 2
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+def version() -> str:
+    """The installed package's version; from a checkout that was never installed, pyproject's."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("opmodel")
+    except metadata.PackageNotFoundError:
+        pass
+    try:
+        import tomllib
+
+        with PYPROJECT.open("rb") as handle:
+            return str(tomllib.load(handle)["project"]["version"])
+    except (OSError, KeyError, ValueError):
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument("--version", action="version", version=f"opmodel {version()}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (ingest_cli, answer_cli, eval_cli, bot_cli, bench_cli):
         module.register(sub)
