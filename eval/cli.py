@@ -32,6 +32,8 @@ examples:
   opmodel eval --pairs my.yaml          one pairs file over the configured corpus, instead of the sets
   opmodel eval --use-index              evaluate the index `opmodel ingest` built (configured corpus)
   opmodel eval --report /tmp/eval.md    write the report somewhere else
+  opmodel eval --junit junit.xml        also a JUnit XML file for CI: a test case per pair
+  opmodel eval --jsonl rows.jsonl       also one JSON object per question, a line each
 """
 
 # The side-by-side table's columns: product/baseline per set and split.
@@ -55,6 +57,11 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the metrics as one JSON object instead of a table")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
                    help=f"where to write the Markdown report (default: {DEFAULT_REPORT.parent.name}/{DEFAULT_REPORT.name} in the eval package)")
+    p.add_argument("--jsonl", type=Path, metavar="PATH",
+                   help="also write one JSON object per question (question, answer, citations, status...)")
+    p.add_argument("--junit", type=Path, metavar="PATH",
+                   help="also write JUnit XML: a test case per pair (classname set.split), failures with the question, "
+                        "expected evidence and what was cited")
     p.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline (faster)")
     p.add_argument("--sets", type=Path, default=DEFAULT_SETS_FILE, metavar="FILE",
                    help="the registry of evaluation sets (default: eval/sets.yaml)")
@@ -121,21 +128,35 @@ def table(result) -> str:
 
 
 def handle(args) -> int:
+    from eval.export import write_jsonl, write_junit
     from eval.report import write_report
     from eval.runner import run_eval
     from eval.sets import adhoc_set
+    from opmodel.errors import OpmodelError
 
+    exports = (("jsonl", args.jsonl, write_jsonl), ("junit", args.junit, write_junit))
+    for label, path, _ in exports:  # found before the slow part, not after it
+        if path is not None and path.is_dir():
+            raise OpmodelError(f"cannot write the {label} file {path}: it is a folder")
     result = run_eval(
         split=args.split, sets=[adhoc_set(args.pairs)] if args.pairs else None, sets_file=args.sets,
         set_name=args.set_name, thresholds_file=args.thresholds,
         use_index=args.use_index, baseline=not args.no_baseline, progress=sys.stderr.isatty(),
     )
     report = write_report(result, args.report)
+    written = [("report", report)]
+    for label, path, write in exports:
+        if path is not None:
+            try:
+                written.append((label, write(result, path)))
+            except OSError as exc:
+                raise OpmodelError(f"cannot write the {label} file {path}: {exc.strerror or exc}") from exc
     if args.json:
         print(json.dumps(result.to_json()))
     else:
         print(table(result))
-        print(f"report: {report}")
+        for label, path in written:
+            print(f"{label}: {path}")
     for miss in result.misses:
         print(f"opmodel eval: gate missed: {miss}", file=sys.stderr)
     for note in result.below_bar:
