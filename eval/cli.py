@@ -34,6 +34,7 @@ examples:
   opmodel eval --report /tmp/eval.md    write the report somewhere else
   opmodel eval --junit junit.xml        also a JUnit XML file for CI: a test case per pair
   opmodel eval --jsonl rows.jsonl       also one JSON object per question, a line each
+  opmodel eval --html eval.html         also one self-contained web page: summary, failures first, filters
 """
 
 # The side-by-side table's columns: product/baseline per set and split.
@@ -62,6 +63,9 @@ def register(sub) -> None:
     p.add_argument("--junit", type=Path, metavar="PATH",
                    help="also write JUnit XML: a test case per pair (classname set.split), failures with the question, "
                         "expected evidence and what was cited")
+    p.add_argument("--html", type=Path, metavar="PATH",
+                   help="also write one self-contained HTML page (no network resources): summary per set and split, "
+                        "every question with failures first, filters by set, category and status")
     p.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline (faster)")
     p.add_argument("--sets", type=Path, default=DEFAULT_SETS_FILE, metavar="FILE",
                    help="the registry of evaluation sets (default: eval/sets.yaml)")
@@ -129,12 +133,13 @@ def table(result) -> str:
 
 def handle(args) -> int:
     from eval.export import write_jsonl, write_junit
+    from eval.htmlreport import write_html
     from eval.report import write_report
     from eval.runner import run_eval
     from eval.sets import adhoc_set
     from opmodel.errors import OpmodelError
 
-    exports = (("jsonl", args.jsonl, write_jsonl), ("junit", args.junit, write_junit))
+    exports = (("jsonl", args.jsonl, write_jsonl), ("junit", args.junit, write_junit), ("html", args.html, write_html))
     for label, path, _ in exports:  # found before the slow part, not after it
         if path is not None and path.is_dir():
             raise OpmodelError(f"cannot write the {label} file {path}: it is a folder")

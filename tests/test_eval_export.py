@@ -1,12 +1,15 @@
-"""`opmodel eval --jsonl / --junit`: one record per question, from hand-made outcomes (fast) and
+"""`opmodel eval --jsonl / --junit / --html`: one record per question, from hand-made outcomes (fast) and
 from a real run over the small corpus of test_eval_runner."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
-from eval.export import junit_tree, rows, write_jsonl, write_junit
+from eval.export import rows, write_jsonl, write_junit
+from eval.htmlreport import write_html
 from eval.metrics import score
 from eval.runner import EvalResult, SetResult
 from opmodel.cli import main
@@ -86,12 +89,12 @@ def test_junit_has_a_case_per_pair_and_failures_that_explain_themselves(tmp_path
 
 def test_eval_writes_jsonl_and_junit_from_a_real_run(workspace, capsys):  # noqa: F811
     tmp, pairs, lenient, _ = workspace
-    jsonl, junit = tmp / "out" / "rows.jsonl", tmp / "out" / "junit.xml"
+    jsonl, junit, page = tmp / "out" / "rows.jsonl", tmp / "out" / "junit.xml", tmp / "out" / "eval.html"
     code = main(["eval", "--no-baseline", "--pairs", str(pairs), "--thresholds", str(lenient),
-                 "--report", str(tmp / "r.md"), "--jsonl", str(jsonl), "--junit", str(junit)])
+                 "--report", str(tmp / "r.md"), "--jsonl", str(jsonl), "--junit", str(junit), "--html", str(page)])
     out = capsys.readouterr().out
     assert code == 0
-    assert f"jsonl: {jsonl}" in out and f"junit: {junit}" in out
+    assert f"jsonl: {jsonl}" in out and f"junit: {junit}" in out and f"html: {page}" in out
     records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == [p["id"] for p in PAIRS]
     assert all(ROW_KEYS <= set(r) and r["set"] == "pairs" for r in records)
@@ -103,6 +106,9 @@ def test_eval_writes_jsonl_and_junit_from_a_real_run(workspace, capsys):  # noqa
     assert {c.get("classname") for c in root.iter("testcase")} == {"pairs.dev"}
     impossible = next(c for c in root.iter("testcase") if c.get("name") == "impossible")
     assert "Lot 1: GP clinical IT systems and subsidiary modules" in impossible.find("failure").text
+    parsed = parse_page(page.read_text(encoding="utf-8"))
+    assert {r["data-id"] for r in parsed.question_rows} == {p["id"] for p in PAIRS}
+    assert parsed.question_rows[0]["data-id"] == "impossible" and parsed.urls == []
 
 
 def test_an_unwritable_export_path_is_one_line(workspace, capsys):  # noqa: F811
@@ -111,3 +117,57 @@ def test_an_unwritable_export_path_is_one_line(workspace, capsys):  # noqa: F811
                  "--report", str(tmp / "r.md"), "--junit", str(tmp)])
     assert code == 2
     assert "cannot write the junit file" in capsys.readouterr().err
+
+
+# -- the HTML page -------------------------------------------------------------------------
+
+class Page(HTMLParser):
+    """What the page holds: the question rows' attributes, every URL-bearing attribute, tags."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.question_rows, self.urls, self.summary_rows, self._table = [], [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if tag == "table":
+            self._table = attrs.get("id")
+        if tag == "tr" and self._table == "questions" and "data-id" in attrs:
+            self.question_rows.append(attrs)
+        if tag == "tr" and self._table == "summary":
+            self.summary_rows.append([])
+        self.urls += [value for name, value in attrs.items() if name in ("src", "href", "action", "srcset")]
+
+    def handle_data(self, data):
+        if self._table == "summary" and self.summary_rows and data.strip():
+            self.summary_rows[-1].append(data.strip())
+
+
+def parse_page(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def test_html_page_is_self_contained_and_lists_failures_first(tmp_path):
+    path = write_html(hand_made_result(), tmp_path / "page" / "eval.html")
+    text = path.read_text(encoding="utf-8")
+    page = parse_page(text)
+    assert page.urls == [] and "link" not in page.tags and "http" not in text.lower(), "no network resources"
+    assert "style" in page.tags and "script" in page.tags and "select" in page.tags
+    assert [r["data-id"] for r in page.question_rows] == ["conv", "expiry", "cup", "lot2"], "failures first"
+    assert [r["data-passed"] for r in page.question_rows] == ["fail", "fail", "fail", "pass"]
+    assert {r["data-category"] for r in page.question_rows} == {"funding", "history", "out_of_scope"}
+    assert [r[:2] for r in page.summary_rows[1:]] == [["shipped", "dev"], ["shipped", "test"], ["other", "dev"]]
+    assert "FAILED" in text and "expired in December 2018" in text
+
+
+def test_html_escapes_what_the_documents_say(tmp_path):
+    result = hand_made_result()
+    outcome = result.sets[1].outcomes[0]
+    result.sets[1].outcomes[0] = dataclasses.replace(
+        outcome, answer=dataclasses.replace(outcome.answer, text="<script>alert(1)</script> & more"))
+    text = write_html(result, tmp_path / "eval.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text and text.count("<script>") == 1
