@@ -39,8 +39,11 @@ ask: ingest
 unit: setup
 	$(BIN)/python -m pytest -q
 
+# The JUnit file is CI's artifact (a test case per pair); the page and the rows are for people and scripts.
+# eval/reports/ is gitignored.
+REPORTS := eval/reports
 eval: setup
-	$(BIN)/opmodel eval --split all
+	$(BIN)/opmodel eval --split all --junit $(REPORTS)/junit.xml --html $(REPORTS)/latest.html --jsonl $(REPORTS)/latest.jsonl
 
 test: unit eval
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
 
 from eval.export import rows, write_jsonl, write_junit
 from eval.htmlreport import write_html
@@ -171,3 +176,20 @@ def test_html_escapes_what_the_documents_say(tmp_path):
         outcome, answer=dataclasses.replace(outcome.answer, text="<script>alert(1)</script> & more"))
     text = write_html(result, tmp_path / "eval.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text and text.count("<script>") == 1
+
+
+# -- CI keeps the JUnit file ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_eval_writes_the_junit_file_ci_keeps_in_an_ignored_folder():
+    dry_run = subprocess.run(["make", "-n", "eval"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert dry_run.returncode == 0, dry_run.stderr
+    command = next(line for line in dry_run.stdout.splitlines() if "opmodel eval" in line)
+    assert "--junit eval/reports/junit.xml" in command and "--split all" in command
+    assert "eval/reports/junit.xml" in (ROOT / ".ci" / "run").read_text() and "make test" in (ROOT / ".ci" / "run").read_text()
+    if (ROOT / ".git").exists():
+        ignored = subprocess.run(["git", "check-ignore", "-q", "eval/reports/junit.xml"], cwd=ROOT, timeout=30)
+        assert ignored.returncode == 0, "eval/reports/ must stay out of git"
