@@ -73,6 +73,12 @@ def tokens(text: str) -> list[str]:
     return ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:])]
 
 
+@lru_cache(maxsize=1 << 16)  # the same sentences are scored question after question
+def token_set(text: str) -> frozenset[str]:
+    """``tokens`` of a text as a set."""
+    return frozenset(tokens(text))
+
+
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)\)")
 
 

@@ -91,9 +91,10 @@ class Assistant:
         self.retriever = Retriever(index)
 
     @classmethod
-    def from_settings(cls, settings: Optional[Settings] = None) -> "Assistant":
+    def from_settings(cls, settings: Optional[Settings] = None):
+        """The answerer the settings name (OPMODEL_ANSWERER): these rules, or the fitted scorer."""
         settings = settings or Settings()
-        return cls(open_index(settings), settings)
+        return make_assistant(open_index(settings), settings)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
@@ -146,3 +147,13 @@ class Assistant:
             answer.text += f"\n\n(Read {readings}.)"
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
+
+
+def make_assistant(index: Index, settings: Settings):
+    """``Assistant`` (the rules, the default) or ``ScoredAssistant`` (OPMODEL_ANSWERER=scorer)."""
+    if settings.answerer == "scorer":
+        from answer.scored_engine import ScoredAssistant
+
+        return ScoredAssistant(index, settings)
+    return Assistant(index, settings)
+

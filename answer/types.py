@@ -40,6 +40,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)  # how to rephrase, nearest topics
     missing: list[str] = field(default_factory=list)  # when declined: what it names that no document mentions
     quotes: list[str] = field(default_factory=list)  # the quoted text alone, lead first (empty when declined)
+    confidence: Optional[float] = None  # the fitted scorer's probability that the lead answers (None: the rules)
     elapsed_ms: float = 0.0
 
     def to_json(self) -> dict:

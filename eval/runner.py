@@ -198,7 +198,7 @@ def run_eval(
     progress: bool = False,
 ) -> EvalResult:
     """Every set of the registry (or ``sets``, or the one named), each corpus ingested once."""
-    from answer.engine import Assistant
+    from answer.engine import Assistant, make_assistant
     from opmodel.embedding import default_embedder
 
     started = time.perf_counter()
@@ -243,7 +243,7 @@ def run_eval(
                     description = f"the configured index ({settings.chroma_url or settings.index_dir})"
                 else:
                     index, index_settings, count = build_fresh_index(corpus_dir, work, embedder)
-                    assistant = Assistant(index, index_settings)
+                    assistant = make_assistant(index, index_settings)
                     description = f"a fresh index of {corpus_dir} ({count} passages)"
                 # Latency is of warm asks, as in the long-running bot: one unscored ask first loads
                 # what any first question would (lexical index, caches).

@@ -54,6 +54,7 @@ def version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     from answer import cli as answer_cli
+    from answer import tune_cli
     from bench import cli as bench_cli
     from bot import cli as bot_cli
     from eval import cli as eval_cli
@@ -69,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opmodel {version()}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (ingest_cli, answer_cli, eval_cli, bot_cli, bench_cli):
+    for module in (ingest_cli, answer_cli, tune_cli, eval_cli, bot_cli, bench_cli):
         module.register(sub)
     return parser
 

@@ -8,7 +8,7 @@ unprefixed because that is what Slack's docs and every Bolt sample tell admins t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     chroma_token: Optional[str] = Field(None, description="Token for a Chroma server with auth.")
     collection: str = Field("opmodel", description="Name prefix of the Chroma collections.")
     top_k: int = Field(5, description="Passages cited at most.")
+    answerer: Literal["rules", "scorer"] = Field(
+        "rules", description="rules (default) or scorer: the fitted scorer of answer/scored_engine.py.")
+    weights: Optional[Path] = Field(
+        None, description="The scorer's fitted weights (`opmodel tune --out`); default: answer/weights.json.")
     feedback_db: Path = Field(Path(".opmodel/feedback.sqlite3"))
     user_hash_key: Optional[str] = Field(
         None, repr=False,

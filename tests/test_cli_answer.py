@@ -126,3 +126,10 @@ def test_ask_json_stdin_and_chat_withhold_a_line_with_an_nhs_number(corpus_index
     assert chat.returncode == 0 and no_traceback(chat) and never_shows_the_number(chat)
     assert b"NHS number" in chat.stdout
 
+
+
+def test_tune_help_says_what_it_fits_and_what_it_never_reads():
+    result = subprocess.run([sys.executable, "-m", "opmodel", "tune", "--help"], capture_output=True, cwd=REPO)
+    out = result.stdout.decode()
+    assert result.returncode == 0 and "examples:" in out
+    assert "dev split" in out and "Test splits are never read" in out and "answer/weights.json" in out

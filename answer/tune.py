@@ -1,0 +1,171 @@
+"""`opmodel tune`: fit the scorer's weights on the dev splits and write answer/weights.json.
+
+Every dev pair of every evaluation set is asked through the same path `ask` takes
+(`Assistant.candidates`); a candidate is labelled positive when it holds one of the pair's
+evidence quotes (the `lead_correct` criterion). One linear model is fitted to two objectives
+at once: a logistic loss on every candidate (so its probability can decide whether to answer)
+and a softmax loss over each answerable question's candidates (so the right one ranks first).
+The decline threshold is then the lowest that declines every out-of-scope dev question the
+hard gates (answer/engine.py) leave to it.
+Test splits are never read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from answer.features import FEATURES
+from answer.scorer import DEFAULT_WEIGHTS, Scorer
+
+L2 = 0.005  # on standardised features: keeps rare features (a dev set of a few hundred questions) from running away
+LISTWISE_SHARE = 0.5  # the ranking loss next to the per-candidate one
+STEPS, RATE = 3000, 0.05
+THRESHOLD_MARGIN = 1e-4  # over the best out-of-scope question's probability
+SECOND_SHARE = 0.8  # a second quote must score this share of the lead's probability
+OUT_OF_SCOPE_WEIGHT = 128.0  # an out-of-scope question against an answerable one: they are few, and must all be declined
+
+
+@dataclass
+class Example:
+    set_name: str
+    pair_id: str
+    answerable: bool
+    rows: np.ndarray
+    labels: np.ndarray  # 1 where the candidate holds an evidence quote
+    gated: bool = False  # declined by a hard gate (answer/engine.py) whatever the scorer says
+    question: str = ""
+    texts: tuple[str, ...] = ()  # the candidates' text, for reading a fit's mistakes
+
+
+def _holds(candidate: str, evidence) -> bool:
+    from eval.textmatch import normalise_loose
+
+    text = normalise_loose(candidate)
+    return any(normalise_loose(e) in text for e in evidence)
+
+
+def collect(sets, progress: bool = True) -> list[Example]:
+    """Candidates and labels of every dev pair of each (name, corpus_dir, pairs) set."""
+    from tqdm import tqdm
+
+    from answer.scored_engine import ScoredAssistant as Assistant
+    from eval.runner import build_fresh_index
+    from opmodel.embedding import default_embedder
+
+    embedder = default_embedder()
+    placeholder = Scorer(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.zeros(len(FEATURES)), 0.0, 0.5, 1.0)
+    examples = []
+    for name, corpus_dir, pairs in sets:
+        with tempfile.TemporaryDirectory(prefix="opmodel-tune-") as tmp:
+            index, settings, _ = build_fresh_index(Path(corpus_dir), Path(tmp), embedder)
+            assistant = Assistant(index, settings, scorer=placeholder)
+            for pair in tqdm(pairs, desc=name, unit="q", file=sys.stderr, disable=not progress, leave=False):
+                found = assistant.candidates(pair.question, pair.history)
+                hits = found.retrieval.hits
+                texts = [c.text(hits[c.passage_rank].passage.text) for c in found.pool]
+                labels = np.array([pair.answerable and _holds(t, pair.evidence) for t in texts], dtype=np.float64)
+                examples.append(Example(name, pair.id, pair.answerable, found.rows, labels, bool(found.unknowable),
+                                        pair.question, tuple(texts)))
+    return examples
+
+
+def fit(examples: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Feature mean and scale, weights and bias of the joint pointwise + listwise fit."""
+    used = [e for e in examples if len(e.rows)]
+    allrows = np.vstack([e.rows for e in used])
+    mean = allrows.mean(axis=0)
+    scale = allrows.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    xs = [(e.rows - mean) / scale for e in used]
+    # Each question weighs the same; within it, its positives and its negatives weigh half each.
+    ws = []
+    for e in used:
+        pos = e.labels.sum()
+        neg = len(e.labels) - pos
+        ws.append(np.where(e.labels > 0, 0.5 / max(pos, 1), 0.5 / max(neg, 1)) * (OUT_OF_SCOPE_WEIGHT if not e.answerable else 1.0))
+    ranked = [i for i, e in enumerate(used) if e.labels.any()]
+    x_all = np.vstack(xs)
+    y_all = np.concatenate([e.labels for e in used])
+    w_all = np.concatenate(ws) / len(used)
+    bounds = np.cumsum([0] + [len(x) for x in xs])
+    theta = np.zeros(x_all.shape[1] + 1)
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    for step in range(1, STEPS + 1):
+        z = x_all @ theta[:-1] + theta[-1]
+        p = 1.0 / (1.0 + np.exp(-z))
+        g_z = w_all * (p - y_all)
+        for i in ranked:  # softmax over the question's candidates, towards its positives
+            a, b = bounds[i], bounds[i + 1]
+            zi = z[a:b] - z[a:b].max()
+            soft = np.exp(zi) / np.exp(zi).sum()
+            target = y_all[a:b] / y_all[a:b].sum()
+            g_z[a:b] += LISTWISE_SHARE * (soft - target) / len(ranked)
+        grad = np.append(x_all.T @ g_z + L2 * theta[:-1], g_z.sum())
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad ** 2
+        theta -= RATE * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return mean, scale, theta[:-1], float(theta[-1])
+
+
+def evaluate(scorer: Scorer, examples: list[Example]) -> dict:
+    """Dev figures of a scorer: lead correct, false declines, out-of-scope declined, per set."""
+    def figures(group: list[Example]) -> dict:
+        answerable = [e for e in group if e.answerable]
+        oos = [e for e in group if not e.answerable]
+        lead_ok = declined_ok = answered_wrong = 0
+        false_declines = 0
+        for e in answerable:
+            p = scorer.probabilities(e.rows)
+            if e.gated or not p.size or p.max() < scorer.threshold:
+                false_declines += 1
+            elif e.labels[int(np.argmax(p))]:
+                lead_ok += 1
+            else:
+                answered_wrong += 1
+        for e in oos:
+            p = scorer.probabilities(e.rows)
+            declined_ok += e.gated or not p.size or p.max() < scorer.threshold
+        reachable = sum(bool(e.labels.any()) for e in answerable)
+        return {
+            "questions": len(group), "answerable": len(answerable), "out_of_scope": len(oos),
+            "lead_correct": round(lead_ok / max(len(answerable), 1), 3),
+            "answer_in_candidates": round(reachable / max(len(answerable), 1), 3),
+            "false_declines": round(false_declines / max(len(answerable), 1), 3),
+            "wrong_leads": answered_wrong,
+            "out_of_scope_declined": round(declined_ok / max(len(oos), 1), 3) if oos else None,
+        }
+
+    out = {"all": figures(examples)}
+    for name in dict.fromkeys(e.set_name for e in examples):
+        out[name] = figures([e for e in examples if e.set_name == name])
+    return out
+
+
+def tune(sets, path: Path = DEFAULT_WEIGHTS, progress: bool = True) -> dict:
+    examples = collect(sets, progress)
+    mean, scale, weights, bias = fit(examples)
+    scorer = Scorer(FEATURES, mean, scale, weights, bias, 0.0, SECOND_SHARE)
+    # The hard gates decline some out-of-scope questions whatever their probability; the
+    # threshold is for the rest.
+    oos_best = [float(scorer.probabilities(e.rows).max()) for e in examples
+                if not e.answerable and not e.gated and len(e.rows)]
+    threshold = min(1.0, max(oos_best, default=0.0) + THRESHOLD_MARGIN)
+    fingerprint = hashlib.sha256(json.dumps([e.pair_id for e in examples]).encode()).hexdigest()[:12]
+    scorer = Scorer(FEATURES, mean, scale, weights, bias, threshold, SECOND_SHARE,
+                    version=f"{dt.date.today().isoformat()}-{fingerprint}")
+    report = {
+        "fitted_on": {name: sum(e.set_name == name for e in examples) for name in dict.fromkeys(e.set_name for e in examples)},
+        "dev": evaluate(scorer, examples),
+        "weights_by_size": dict(sorted(((f, round(float(w), 3)) for f, w in zip(FEATURES, weights)),
+                                       key=lambda item: -abs(item[1]))),
+    }
+    Path(path).write_text(json.dumps(scorer.to_json(report), indent=1) + "\n", encoding="utf-8")
+    return report

@@ -1,0 +1,62 @@
+"""`opmodel tune`: refit the scorer on the dev splits of every evaluation set."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from answer.scorer import DEFAULT_WEIGHTS
+
+DESCRIPTION = """\
+Fit the answer scorer's weights on the dev split of every evaluation set (eval/pairs.yaml and
+eval/fresh.yaml over corpus/, each corpus under eval/corpora/: every set of eval/sets.yaml), then write them, with the fit
+report, to answer/weights.json. Test splits are never read. Takes a minute or two; run it after
+changing answer/features.py or the candidates, and commit the weights file with the change."""
+EPILOG = """\
+examples:
+  opmodel tune                      refit and write answer/weights.json
+  opmodel tune --out /tmp/w.json    write somewhere else (OPMODEL_WEIGHTS=/tmp/w.json to try it)
+"""
+
+
+def register(sub) -> None:
+    p = sub.add_parser("tune", help="fit the answer scorer on the dev splits (writes answer/weights.json)",
+                       description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=DEFAULT_WEIGHTS, metavar="PATH", help="where to write the weights")
+    p.add_argument("--json", action="store_true", help="print the fit report as JSON")
+    p.set_defaults(handler=handle)
+
+
+def dev_sets() -> list[tuple[str, Path, list]]:
+    """(name, corpus folder, dev pairs) of each evaluation set in eval/sets.yaml; sets over the
+    same corpus are asked over one index."""
+    from eval.pairs import select
+    from eval.sets import load_sets
+    from opmodel.settings import Settings
+
+    grouped: dict[Path, tuple[str, Path, list]] = {}
+    for s in load_sets():
+        folder = s.corpus_dir(Path(Settings().corpus_dir)).resolve()
+        name, _, pairs = grouped.setdefault(folder, (s.name, folder, []))
+        pairs += select(s.load_pairs(), "dev")
+    return list(grouped.values())
+
+
+def handle(args) -> int:
+    from answer.tune import tune
+
+    report = tune(dev_sets(), args.out)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return 0
+    print(f"wrote {args.out}")
+    print(f"{'set':<12} {'questions':>9} {'lead ok':>8} {'in cands':>8} {'false dec':>9} {'wrong':>6} {'oos dec':>8}")
+    for name, f in report["dev"].items():
+        oos = "-" if f["out_of_scope_declined"] is None else f"{f['out_of_scope_declined']:.3f}"
+        print(f"{name:<12} {f['questions']:>9} {f['lead_correct']:>8.3f} {f['answer_in_candidates']:>8.3f} "
+              f"{f['false_declines']:>9.3f} {f['wrong_leads']:>6} {oos:>8}")
+    print("weights (standardised features), largest first:")
+    for name, w in report["weights_by_size"].items():
+        print(f"  {w:+7.3f}  {name}")
+    return 0

@@ -1,0 +1,83 @@
+"""The fitted scorer: the fit ranks what holds the evidence first, its threshold declines every
+out-of-scope question, and a weights file that does not match the features is a clear error."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from answer import tune
+from answer.features import FEATURES
+from answer.scorer import Scorer, WeightsError
+
+N = len(FEATURES)
+GOOD = FEATURES.index("quote_coverage")
+NEAR = FEATURES.index("question_nearest")
+
+
+def _example(i: int, answerable: bool, rng) -> tune.Example:
+    rows = rng.normal(0.0, 0.1, size=(6, N))
+    rows[:, NEAR] = 0.8 if answerable else 0.2  # what every row of one question shares
+    labels = np.zeros(6)
+    if answerable:
+        rows[2, GOOD] += 1.0  # the candidate holding the evidence covers the question best
+        labels[2] = 1.0
+    return tune.Example("synthetic", f"q{i}", answerable, rows, labels)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.default_rng(7)
+    examples = [_example(i, i % 4 != 0, rng) for i in range(80)]
+    tune.STEPS, steps = 400, tune.STEPS
+    try:
+        mean, scale, weights, bias = tune.fit(examples)
+    finally:
+        tune.STEPS = steps
+    probe = Scorer(FEATURES, mean, scale, weights, bias, 0.0, 0.8)
+    threshold = max(probe.probabilities(e.rows).max() for e in examples if not e.answerable) + 1e-4
+    return Scorer(FEATURES, mean, scale, weights, bias, float(threshold), 0.8), examples
+
+
+def test_the_fit_ranks_the_evidence_first_and_declines_every_out_of_scope_question(fitted):
+    scorer, examples = fitted
+    figures = tune.evaluate(scorer, examples)["all"]
+    assert figures["lead_correct"] >= 0.95 and figures["out_of_scope_declined"] == 1.0
+    assert figures["false_declines"] <= 0.05
+
+
+def test_weights_round_trip_through_their_file(fitted, tmp_path):
+    scorer, examples = fitted
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(scorer.to_json({"note": "test"})))
+    again = Scorer.load(path)
+    rows = examples[1].rows
+    assert np.allclose(again.probabilities(rows), scorer.probabilities(rows), atol=1e-5)
+    assert again.threshold == pytest.approx(scorer.threshold, abs=1e-6)
+
+
+def test_weights_for_other_features_or_damaged_files_say_to_run_tune(tmp_path):
+    data = Scorer(FEATURES, np.zeros(N), np.ones(N), np.zeros(N), 0.0, 0.5, 0.8).to_json()
+    data["features"] = data["features"][:-1]
+    data["weights"] = data["weights"][:-1]
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    with pytest.raises(WeightsError, match="opmodel tune"):
+        Scorer.load(tmp_path / "old.json")
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(WeightsError, match="damaged"):
+        Scorer.load(tmp_path / "bad.json")
+    with pytest.raises(WeightsError, match="no weights file"):
+        Scorer.load(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("threshold, share, message", [(1.5, 0.8, "threshold"), (0.5, 0.0, "second_share")])
+def test_a_scorer_names_its_bad_setting(threshold, share, message):
+    with pytest.raises(WeightsError, match=message):
+        Scorer(FEATURES, np.zeros(N), np.ones(N), np.zeros(N), 0.0, threshold, share)
+
+
+def test_the_shipped_weights_match_the_features():
+    scorer = Scorer.load()
+    assert scorer.features == FEATURES and 0.0 < scorer.threshold < 1.0
