@@ -1,4 +1,11 @@
-"""Questions that arrive as messages: @mentions, direct messages and the assistant panel.
+"""Questions that arrive as messages: @mentions, direct messages and the agent view.
+
+The agent view (Slack's agent messaging experience) is the app's Messages tab: opening it
+(``app_home_opened`` with ``tab == "messages"``) sets the suggested prompts and greets the user,
+at most once per de-duplication window per DM so reopening the tab is not a stream of hellos.
+``app_context_changed`` (what the user is viewing) is acknowledged and not used: answers come
+from the documents, not from the channel on screen. The assistant-panel listeners stay for
+workspaces still on the older experience.
 
 Only people's new messages addressed to the bot are answered: never the bot's own or other
 bots' messages, never edits or deletions, never channel chatter without a mention, and
@@ -12,6 +19,7 @@ from typing import Optional
 
 from slack_bolt import App, Assistant, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import replies
 from bot.blocks import Message
@@ -40,7 +48,7 @@ def register(app: App, parts) -> None:
         if not parts.seen.first_time(event_keys(body)):
             return
         say(replies.greeting())
-        set_suggested_prompts(prompts=replies.suggested_prompts(), title="Try asking")
+        set_suggested_prompts(prompts=replies.suggested_prompts(), title=replies.PROMPTS_TITLE)
 
     @assistant.thread_context_changed
     def on_context_changed() -> None:
@@ -56,6 +64,25 @@ def register(app: App, parts) -> None:
                 empty_reply=replies.help_message("Ask me a question"))
 
     app.assistant(assistant)
+
+    @app.event("app_home_opened")
+    def on_home_opened(body: dict, event: dict, client: WebClient) -> None:
+        channel = event.get("channel")
+        if event.get("tab") != "messages" or not channel or not parts.seen.first_time(event_keys(body)):
+            return
+        try:
+            # No thread_ts: in the agent view the prompts belong to the DM (with one, Slack drops them).
+            client.assistant_threads_setSuggestedPrompts(channel_id=channel, prompts=replies.suggested_prompts(),
+                                                         title=replies.PROMPTS_TITLE)
+            if parts.seen.first_time([f"greeted:{channel}"]):
+                client.chat_postMessage(channel=channel, **replies.agent_greeting().as_kwargs())
+        except SlackApiError as exc:
+            # Nothing the user asked for failed; the next open tries again.
+            log.warning("could not greet in the agent view: %s", exc.response.get("error"))
+
+    @app.event("app_context_changed")
+    def on_app_context_changed() -> None:
+        """We answer from the documents, not from what the user is viewing."""
 
     @app.event("message")
     def on_message(body: dict, event: dict, context: BoltContext, client: WebClient) -> None:
