@@ -40,7 +40,9 @@ def register(app: App, parts) -> None:
         if not _from_person(event, context) or not parts.seen.first_time(event_keys(body)):
             return
         thread_ts = event.get("thread_ts") or event["ts"]
+        # Slack now lets an app show its loading status in a channel thread too (chat:write).
         _answer(parts, client, context, event, thread_ts=thread_ts, direct=False,
+                on_start=lambda: _searching(client, event["channel"], thread_ts),
                 empty_reply=replies.help_message())
 
     @assistant.thread_started
@@ -55,12 +57,21 @@ def register(app: App, parts) -> None:
         """We answer from the documents, not from the channel the user is viewing."""
 
     @assistant.user_message
-    def on_thread_message(body: dict, event: dict, context: BoltContext, client: WebClient, set_status) -> None:
+    def on_thread_message(body: dict, event: dict, context: BoltContext, client: WebClient) -> None:
         # Every reply in a DM thread lands here, assistant panel or not.
         if not _from_person(event, context) or not parts.seen.first_time(event_keys(body)):
             return
-        _answer(parts, client, context, event, thread_ts=event["thread_ts"], direct=True,
-                on_start=lambda: set_status(replies.SEARCHING_STATUS),
+        channel, thread_ts = event["channel"], event["thread_ts"]
+        question = question_from_message(event.get("text") or "")
+
+        def on_start() -> None:
+            # Only once the patient-data guard has passed the question: the title shows it.
+            _searching(client, channel, thread_ts)
+            if parts.seen.first_time([f"titled:{channel}:{thread_ts}"]):
+                _best_effort("set the thread title", client.assistant_threads_setTitle,
+                             channel_id=channel, thread_ts=thread_ts, title=replies.thread_title(question))
+
+        _answer(parts, client, context, event, thread_ts=thread_ts, direct=True, on_start=on_start,
                 empty_reply=replies.help_message("Ask me a question"))
 
     app.assistant(assistant)
@@ -94,6 +105,19 @@ def register(app: App, parts) -> None:
             return
         _answer(parts, client, context, event, thread_ts=None, direct=True,
                 empty_reply=replies.help_message("Send me a question"))
+
+
+def _searching(client: WebClient, channel: str, thread_ts: str) -> None:
+    _best_effort("set the status", client.assistant_threads_setStatus,
+                 channel_id=channel, thread_ts=thread_ts, status=replies.SEARCHING_STATUS)
+
+
+def _best_effort(what: str, call, **kwargs) -> None:
+    """A status or a title is a nicety: when Slack refuses it the answer still comes."""
+    try:
+        call(**kwargs)
+    except SlackApiError as exc:
+        log.warning("could not %s: %s", what, exc.response.get("error"))
 
 
 def _from_person(event: dict, context: BoltContext) -> bool:

@@ -90,6 +90,17 @@ def greeting() -> str:
     return "Hi! Ask me anything about the GP IT operating model — I'll quote the passages I rely on."
 
 
+THREAD_TITLE_LIMIT = 80
+
+
+def thread_title(question: str) -> str:
+    """A thread's title in the agent view: the question itself, cut short at a word."""
+    question = " ".join(question.split())
+    if len(question) <= THREAD_TITLE_LIMIT:
+        return question
+    return question[: THREAD_TITLE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def agent_greeting() -> Message:
     """The hello in the agent view's Messages tab; the example questions are its suggested prompts."""
     return Message(
