@@ -1,8 +1,10 @@
 """Block Kit rendering of answers: what a user sees in Slack, within Slack's limits.
 
-An answer message is the direct answer with its ``[n]`` markers, then each cited passage as
-a compact block (title · date · page/section, a currency flag, the quoted text), then the
-feedback buttons. Every text is escaped for mrkdwn and cut to Slack's limits whatever the
+An answer message is compact: the direct answer with its ``[n]`` markers, the currency notes
+in one context line, then each quoted passage as one line (title, a link when the catalogue
+gives a ``url``, · date · page/section), its currency flag and only the sentence(s) quoted
+from it; passages read but not quoted are counted, not shown. Then the buttons: feedback and
+"Show passages", which posts every cited passage in full (``render_passages``). Every text is escaped for mrkdwn and cut to Slack's limits whatever the
 corpus holds: 3,000 characters per section, 50 blocks, and a plain-text ``text`` fallback
 for notifications and screen readers.
 """
@@ -26,6 +28,7 @@ FALLBACK_LIMIT = 3000
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_SHARE = "share_answer"
+ACTION_SHOW_PASSAGES = "show_passages"
 FEEDBACK_BLOCK_ID = "opmodel_feedback"
 
 STATUS_FLAGS = {
@@ -73,30 +76,94 @@ def friendly_date(published: Optional[str]) -> Optional[str]:
     return published
 
 
-def citation_block(citation: Citation, quoted_limit: int = SECTION_LIMIT) -> dict:
+TITLE_LIMIT = 90  # a long title is cut in the compact line; "Show passages" has it whole
+SECTION_NAME_LIMIT = 70
+STATUS_NOTE_LIMIT = 120
+_MARKED_QUOTE = re.compile(r"“(.+?)” \[(\d+)\]")
+
+
+def quotes_by_citation(answer: Answer) -> dict[int, list[str]]:
+    """The quoted sentence(s) of each cited passage, by its [n]: read from the answer's own
+    markers (``“quote” [n]``), so a quote joined with “…” still finds its passage."""
+    found: dict[int, list[str]] = {}
+    for text, n in _MARKED_QUOTE.findall(answer.text):
+        found.setdefault(int(n), [])
+        if text not in found[int(n)]:
+            found[int(n)].append(text)
+    return found
+
+
+def _link(url: Optional[str], label: str) -> str:
+    """``label`` (escaped already) as a link to the catalogue's ``url``; only http(s) links,
+    and never one that would break out of Slack's ``<url|label>`` syntax."""
+    if isinstance(url, str) and re.fullmatch(r"https?://[^\s<>|]+", url):
+        return f"<{url.replace('&', '&amp;')}|{label}>"
+    return label
+
+
+def citation_line(citation: Citation) -> str:
+    """``[n] Title · date · p. x · section``: the title a link when the catalogue gives a url."""
     p = citation.passage
-    where = [f"*[{citation.n}]* *{escape(p.title)}*"]
+    title = _link(getattr(p, "url", None), fit(escape(p.title), TITLE_LIMIT))
+    where = [f"*[{citation.n}]* *{title}*"]
     when = friendly_date(p.published)
     if when:
         where.append(escape(when))
     if p.page is not None:
         where.append(f"p. {p.page}")
     if p.section:
-        where.append(f"_{escape(p.section)}_")
-    lines = [" · ".join(where)]
+        where.append(f"_{fit(escape(p.section), SECTION_NAME_LIMIT)}_")
+    return " · ".join(where)
+
+
+def _status_line(p, with_note: bool) -> Optional[str]:
+    flag = STATUS_FLAGS.get(p.status)
+    if not flag:
+        return None
+    if not (with_note and p.status_note):
+        return flag
+    first = re.split(r"(?<=\.)\s", p.status_note.strip(), maxsplit=1)[0]  # the first sentence says why
+    return f"{flag} — {fit(escape(first), STATUS_NOTE_LIMIT)}"
+
+
+def citation_block(citation: Citation, quoted: Optional[list[str]] = None) -> dict:
+    """One cited passage, compact: its line, its currency flag, and only the sentence(s) the
+    answer quotes from it (none for a passage read but not quoted)."""
+    p = citation.passage
+    if not quoted:
+        flag = _status_line(p, with_note=False)
+        return section(citation_line(citation) + (f" · {flag}" if flag else ""))
+    lines = [citation_line(citation)]
+    flag = _status_line(p, with_note=True)
+    if flag:
+        lines.append(flag)
+    head = "\n".join(lines) + "\n"
+    body = quote(fit(escape(" … ".join(quoted)), SECTION_LIMIT - len(head) - 50))
+    return section(head + body)
+
+
+def passage_block(citation: Citation) -> dict:
+    """One cited passage in full (the "Show passages" reply): heading, flag and note, the whole text."""
+    p = citation.passage
+    lines = [citation_line(citation)]
     flag = STATUS_FLAGS.get(p.status)
     if flag:
         lines.append(f"{flag} — {escape(p.status_note)}" if p.status_note else flag)
-    head = "\n".join(lines) + "\n"
-    # The quote gets whatever room the heading leaves, so the block never exceeds the limit.
-    body = quote(fit(escape(p.text), quoted_limit - len(head) - 50))
-    return section(head + body)
+    head = fit("\n".join(lines), 600) + "\n"
+    # The text gets whatever room the heading leaves, so the block never exceeds the limit.
+    return section(head + quote(fit(escape(p.text), SECTION_LIMIT - len(head) - 50)))
 
 
 def answer_value(answer_id: str) -> str:
     """What a button sends back: only the answer id. The question stays on our side
     (``bot.answers``): a button value is readable by anyone who can see the message."""
     return json.dumps({"a": answer_id})
+
+
+def show_passages_button(answer_id: str) -> dict:
+    """Beside the answer (a section accessory), so it stays when a feedback click replaces the buttons."""
+    return {"type": "button", "action_id": ACTION_SHOW_PASSAGES, "text": {"type": "plain_text", "text": "Show passages"},
+            "value": answer_value(answer_id)}
 
 
 def actions_block(answer_id: str, share: bool) -> dict:
@@ -126,18 +193,29 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
     if answer.abstained:
         head += declined_blocks(answer)
     else:
-        head.append(section(escape(_without_notes(answer.text, answer.currency_notes))))
+        lead = section(escape(_without_notes(answer.text, answer.currency_notes)))
+        if answer.citations:
+            lead["accessory"] = show_passages_button(answer_id)
+        head.append(lead)
         if answer.currency_notes:
-            head.append(context("\n".join(f":warning: {escape(n)}" for n in answer.currency_notes)))
-    tail = [actions_block(answer_id, share)] if feedback else []
+            # One context line, however many notes: the flags under each passage say which.
+            head.append(context(":warning: " + " ".join(escape(n) for n in answer.currency_notes)))
     citations = [] if answer.abstained else answer.citations
+    tail = [actions_block(answer_id, share)] if feedback else []
+    quoted = quotes_by_citation(answer)
+    # Passages read but not quoted are left to "Show passages": the message holds what the answer rests on.
+    unquoted = [c for c in citations if c.n not in quoted] if quoted else []
+    citations = [c for c in citations if c.n in quoted] if quoted else citations
     # Room left for citations after the divider, a possible "more" note, and the thank-you
     # that a feedback click adds later (``thanked``).
-    room = MAX_BLOCKS - len(head) - len(tail) - 3
+    room = MAX_BLOCKS - len(head) - len(tail) - 3 - bool(unquoted)
     shown = citations[: max(0, room)]
-    blocks = head + ([{"type": "divider"}] if shown else []) + [citation_block(c) for c in shown]
+    blocks = head + ([{"type": "divider"}] if shown else []) + [citation_block(c, quoted.get(c.n)) for c in shown]
     if len(citations) > len(shown):
         blocks.append(context(f"{len(citations) - len(shown)} more passages were cited but do not fit in one message."))
+    if unquoted:
+        blocks.append(context(f"{len(unquoted)} more passage{'s were' if len(unquoted) != 1 else ' was'} cited but not quoted;"
+                              " *Show passages* has every passage in full."))
     return Message(text=fallback_text(answer), blocks=blocks + tail)
 
 
@@ -178,9 +256,21 @@ def fallback_text(answer: Answer) -> str:
     if answer.abstained:
         text = f"I couldn't find a clear answer to “{answer.question}” in the operating model documents."
     else:
-        sources = "; ".join(f"[{c.n}] {c.passage.title}" for c in answer.citations)
+        quoted = quotes_by_citation(answer)
+        sources = "; ".join(f"[{c.n}] {c.passage.title}" for c in answer.citations if not quoted or c.n in quoted)
         text = f"{answer.text}\n\nSources: {sources}" if sources else answer.text
     return fit(escape(text), FALLBACK_LIMIT)
+
+
+def render_passages(citations: list[Citation]) -> Message:
+    """The "Show passages" reply: every passage the answer cited, whole, in its [n] order."""
+    shown = citations[: MAX_BLOCKS - 2]
+    blocks = [context(f"The {len(citations)} passage{'s' if len(citations) != 1 else ''} behind this answer, in full:")]
+    blocks += [passage_block(c) for c in shown]
+    if len(citations) > len(shown):
+        blocks.append(context(f"{len(citations) - len(shown)} more passages do not fit in one message."))
+    text = "; ".join(f"[{c.n}] {c.passage.title}: {c.passage.text}" for c in citations)
+    return Message(text=fit(escape(text), FALLBACK_LIMIT), blocks=blocks)
 
 
 def thanked(blocks: list[dict], helpful: bool) -> list[dict]:

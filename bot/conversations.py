@@ -1,4 +1,11 @@
-"""Questions that arrive as messages: @mentions, direct messages and the assistant panel.
+"""Questions that arrive as messages: @mentions, direct messages and the agent view.
+
+The agent view (Slack's agent messaging experience) is the app's Messages tab: opening it
+(``app_home_opened`` with ``tab == "messages"``) sets the suggested prompts and greets the user,
+at most once per de-duplication window per DM so reopening the tab is not a stream of hellos.
+``app_context_changed`` (what the user is viewing) is acknowledged and not used: answers come
+from the documents, not from the channel on screen. The assistant-panel listeners stay for
+workspaces still on the older experience.
 
 Only people's new messages addressed to the bot are answered: never the bot's own or other
 bots' messages, never edits or deletions, never channel chatter without a mention, and
@@ -12,6 +19,7 @@ from typing import Optional
 
 from slack_bolt import App, Assistant, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import replies
 from bot.blocks import Message
@@ -32,7 +40,9 @@ def register(app: App, parts) -> None:
         if not _from_person(event, context) or not parts.seen.first_time(event_keys(body)):
             return
         thread_ts = event.get("thread_ts") or event["ts"]
+        # Slack now lets an app show its loading status in a channel thread too (chat:write).
         _answer(parts, client, context, event, thread_ts=thread_ts, direct=False,
+                on_start=lambda: _searching(client, event["channel"], thread_ts),
                 empty_reply=replies.help_message())
 
     @assistant.thread_started
@@ -40,22 +50,50 @@ def register(app: App, parts) -> None:
         if not parts.seen.first_time(event_keys(body)):
             return
         say(replies.greeting())
-        set_suggested_prompts(prompts=replies.suggested_prompts(), title="Try asking")
+        set_suggested_prompts(prompts=replies.suggested_prompts(), title=replies.PROMPTS_TITLE)
 
     @assistant.thread_context_changed
     def on_context_changed() -> None:
         """We answer from the documents, not from the channel the user is viewing."""
 
     @assistant.user_message
-    def on_thread_message(body: dict, event: dict, context: BoltContext, client: WebClient, set_status) -> None:
+    def on_thread_message(body: dict, event: dict, context: BoltContext, client: WebClient) -> None:
         # Every reply in a DM thread lands here, assistant panel or not.
         if not _from_person(event, context) or not parts.seen.first_time(event_keys(body)):
             return
-        _answer(parts, client, context, event, thread_ts=event["thread_ts"], direct=True,
-                on_start=lambda: set_status(replies.SEARCHING_STATUS),
+        channel, thread_ts = event["channel"], event["thread_ts"]
+        question = question_from_message(event.get("text") or "")
+
+        def on_start() -> None:
+            # Only once the patient-data guard has passed the question: the title shows it.
+            _searching(client, channel, thread_ts)
+            if parts.seen.first_time([f"titled:{channel}:{thread_ts}"]):
+                _best_effort("set the thread title", client.assistant_threads_setTitle,
+                             channel_id=channel, thread_ts=thread_ts, title=replies.thread_title(question))
+
+        _answer(parts, client, context, event, thread_ts=thread_ts, direct=True, on_start=on_start,
                 empty_reply=replies.help_message("Ask me a question"))
 
     app.assistant(assistant)
+
+    @app.event("app_home_opened")
+    def on_home_opened(body: dict, event: dict, client: WebClient) -> None:
+        channel = event.get("channel")
+        if event.get("tab") != "messages" or not channel or not parts.seen.first_time(event_keys(body)):
+            return
+        try:
+            # No thread_ts: in the agent view the prompts belong to the DM (with one, Slack drops them).
+            client.assistant_threads_setSuggestedPrompts(channel_id=channel, prompts=replies.suggested_prompts(),
+                                                         title=replies.PROMPTS_TITLE)
+            if parts.seen.first_time([f"greeted:{channel}"]):
+                client.chat_postMessage(channel=channel, **replies.agent_greeting().as_kwargs())
+        except SlackApiError as exc:
+            # Nothing the user asked for failed; the next open tries again.
+            log.warning("could not greet in the agent view: %s", exc.response.get("error"))
+
+    @app.event("app_context_changed")
+    def on_app_context_changed() -> None:
+        """We answer from the documents, not from what the user is viewing."""
 
     @app.event("message")
     def on_message(body: dict, event: dict, context: BoltContext, client: WebClient) -> None:
@@ -67,6 +105,19 @@ def register(app: App, parts) -> None:
             return
         _answer(parts, client, context, event, thread_ts=None, direct=True,
                 empty_reply=replies.help_message("Send me a question"))
+
+
+def _searching(client: WebClient, channel: str, thread_ts: str) -> None:
+    _best_effort("set the status", client.assistant_threads_setStatus,
+                 channel_id=channel, thread_ts=thread_ts, status=replies.SEARCHING_STATUS)
+
+
+def _best_effort(what: str, call, **kwargs) -> None:
+    """A status or a title is a nicety: when Slack refuses it the answer still comes."""
+    try:
+        call(**kwargs)
+    except SlackApiError as exc:
+        log.warning("could not %s: %s", what, exc.response.get("error"))
 
 
 def _from_person(event: dict, context: BoltContext) -> bool:

@@ -1,4 +1,6 @@
-"""The ``/opmodel`` command and the buttons: private answers, sharing, and feedback.
+"""The ``/opmodel`` command and the buttons: private answers, sharing, feedback, and
+"Show passages" (every cited passage in full: in the answer's thread, or privately when the
+answer itself was private, as ``/opmodel`` answers are).
 
 Slack expects these acked within 3 seconds and shows the user an error otherwise, so every
 listener acks first; answering happens on the responder's pool.
@@ -25,10 +27,13 @@ from bot.blocks import (
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
     ACTION_SHARE,
+    ACTION_SHOW_PASSAGES,
     Message,
     render_answer,
+    render_passages,
     thanked,
 )
+from answer.types import Citation
 from bot.guard import Verdict, check_question
 from opmodel.patient_data import contains_nhs_number
 from bot.mrkdwn import escape, fit, question_from_message, unescape
@@ -90,6 +95,16 @@ def register(app: App, parts) -> None:
             log.exception("failed to record feedback (reference %s)", reference)
             respond(response_type="ephemeral", replace_original=False, **replies.apology(reference).as_kwargs())
 
+    @app.action(ACTION_SHOW_PASSAGES)
+    def on_show_passages(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
+        ack()
+        try:
+            _show_passages(parts, body, action, respond, client)
+        except Exception:
+            reference = secrets.token_hex(4)
+            log.exception("failed to show the passages of an answer (reference %s)", reference)
+            respond(response_type="ephemeral", replace_original=False, **replies.apology(reference).as_kwargs())
+
     @app.view(COMMENT_VIEW)
     def on_comment(ack: Ack, view: dict) -> None:
         comment = (view["state"]["values"]["comment"]["text"].get("value") or "").strip()
@@ -129,6 +144,49 @@ def _answered(parts, action: dict) -> Optional[tuple[str, AnsweredQuestion]]:
         return None
     cited = [c for c in value.get("c") or [] if isinstance(c, str)]
     return parts.answers.remember(question, cited), AnsweredQuestion(question, cited)
+
+
+def _show_passages(parts, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
+    found = _answered(parts, action)
+    if found is None:
+        respond(response_type="ephemeral", replace_original=False, **replies.answer_forgotten().as_kwargs())
+        return
+    user = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id")
+    message = body.get("message")  # Slack leaves it out for ephemeral messages
+    ts = (body.get("container") or {}).get("message_ts")
+    # Once in a thread is enough for everyone in it; a private answer's passages, once per person.
+    if not parts.seen.first_time([f"passages:{channel}:{ts}" + ("" if message else f":{user}")]):
+        return
+    citations = cited_passages(parts.responder.assistant, found[1])
+    if not citations:
+        respond(response_type="ephemeral", replace_original=False, **replies.answer_forgotten().as_kwargs())
+        return
+    shown = render_passages(citations)
+    if message is None:
+        respond(response_type="ephemeral", replace_original=False, **shown.as_kwargs())
+        return
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=message.get("thread_ts") or message["ts"],
+                                unfurl_links=False, unfurl_media=False, **shown.as_kwargs())
+    except SlackApiError as exc:
+        if exc.response.get("error") not in NOT_A_MEMBER:
+            raise
+        # Shared through a response_url into a channel the bot is not in: show them privately.
+        respond(response_type="ephemeral", replace_original=False, **shown.as_kwargs())
+
+
+def cited_passages(assistant, answered: AnsweredQuestion) -> list[Citation]:
+    """The passages an answer cited, by the ids kept with it, numbered as in the answer. When
+    the index has changed since (an id is gone), the question is asked again."""
+    retriever = getattr(assistant, "retriever", None)
+    if retriever is not None and answered.cited_ids:
+        by_id = {p.id: p for p in retriever.corpus().passages}
+        found = [by_id.get(i) for i in answered.cited_ids]
+        if all(found):
+            return [Citation(n=n, passage=p, score=0.0) for n, p in enumerate(found, start=1)]
+    answer = assistant.ask(answered.question)
+    return [] if answer.abstained else answer.citations
 
 
 def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: WebClient) -> None:

@@ -17,6 +17,7 @@ EXAMPLE_QUESTIONS = (
     "What replaced GP Systems of Choice (GPSoC)?",
 )
 SEARCHING_STATUS = "Searching the operating model…"
+PROMPTS_TITLE = "Try asking"
 
 
 def help_message(how_to_ask: str = "Mention me with a question") -> Message:
@@ -87,6 +88,29 @@ def unusable_question(reason: str) -> Message:
 
 def greeting() -> str:
     return "Hi! Ask me anything about the GP IT operating model — I'll quote the passages I rely on."
+
+
+THREAD_TITLE_LIMIT = 80
+
+
+def thread_title(question: str) -> str:
+    """A thread's title in the agent view: the question itself, cut short at a word."""
+    question = " ".join(question.split())
+    if len(question) <= THREAD_TITLE_LIMIT:
+        return question
+    return question[: THREAD_TITLE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def agent_greeting() -> Message:
+    """The hello in the agent view's Messages tab; the example questions are its suggested prompts."""
+    return Message(
+        text=greeting(),
+        blocks=[
+            section(f":wave: {escape(greeting())}"),
+            context("Pick a suggested question below or type your own. "
+                    "Please never post patient-identifiable information."),
+        ],
+    )
 
 
 def feedback_comment_view(feedback_id: int) -> dict:

@@ -61,6 +61,19 @@ def assistant_thread_started(*, user: str = "U1", channel: str = "D1", thread_ts
     })
 
 
+def app_home_opened(*, user: str = "U1", channel: str = "D1", tab: str = "messages") -> dict:
+    """A user opened the app's Messages tab (the agent view) or its Home tab."""
+    return event_callback({"type": "app_home_opened", "user": user, "channel": channel, "tab": tab,
+                           "event_ts": new_ts()})
+
+
+def app_context_changed(*, user: str = "U1", channel: str = "D1", viewing: str = "C1") -> dict:
+    """What the user looks at changed while the agent view was open."""
+    return event_callback({"type": "app_context_changed", "user": user, "channel": channel, "event_ts": new_ts(),
+                           "context": {"entities": [{"type": "slack#/types/channel_id", "value": viewing,
+                                                     "team_id": TEAM_ID}]}})
+
+
 def slash_command(text: str, *, response_url: str, user: str = "U1", channel: str = "C1") -> dict:
     return {"token": "legacy", "team_id": TEAM_ID, "channel_id": channel, "channel_name": "general",
             "user_id": user, "user_name": "pat", "command": "/opmodel", "text": text,
