@@ -156,4 +156,3 @@ def make_assistant(index: Index, settings: Settings):
 
         return ScoredAssistant(index, settings)
     return Assistant(index, settings)
-

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from answer import bm25
-from answer.candidates import Quote
+from answer.quotes import Quote
 from answer.question import KINDS, Question
 from answer.query import build_query
 from answer.retrieve import Hit

@@ -28,6 +28,8 @@ _CONTINUES = re.compile(r"^(These|This|They|It|Such|Those)\b")
 _DATELINE = re.compile(rf"^[\s\-–—•·]*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?:{MONTHS})\s+)?(?:19|20)\d\d\s*$"
                        r"|^[\s\-–—]*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s*$")
 DEFINITION_CHARS = 450  # a definition this short is quoted whole: its meaning is every sentence of it
+MIN_WORDS = 4  # fewer words than this is a label or a fragment, not a statement
+HEADING_WORDS = 10  # an unpunctuated line this short, mostly capitalised, is a heading
 _ASKS_FOR_A_FIGURE = re.compile(r"\b(how (much|many|long)|when|what (year|date)|which years?|what dates?)\b", re.I)
 
 
@@ -39,6 +41,7 @@ class Quote:
     passage_rank: int  # 0-based position of the passage among the hits
     pieces: tuple[tuple[int, int], ...]  # [start, end) offsets in the passage text, in order
     scores: Scores
+    unit: str = "sentence"  # sentence | item (with its introduction) | list (introduction and its best item) | row | definition
 
     @property
     def score(self) -> float:
@@ -62,7 +65,7 @@ class Quote:
 
 def sentence_scores(concepts: list[tuple[Concept, float]], idf: dict[str, float], sentence: str) -> Scores:
     """BM25 over one sentence, per concept: each term counted once, each concept through its best name."""
-    toks = set(bm25.tokens(sentence))
+    toks = bm25.token_set(sentence)
     saturation = (SENTENCE_K1 + 1) / (1 + SENTENCE_K1 * (1 - SENTENCE_B + SENTENCE_B * len(toks) / SENTENCE_AVG))
     out = []
     for concept, factor in concepts:
@@ -88,6 +91,18 @@ def is_bullet(text: str, span: tuple[int, int]) -> bool:
     """Ingest may keep the bullet inside the sentence or just before it."""
     before = text[max(0, span[0] - 4) : span[0]].rstrip(" ")
     return text[span[0] : span[1]].lstrip().startswith(BULLETS) or before.endswith(BULLETS)
+
+
+def is_fragment(text: str) -> bool:
+    """A heading, a lead-in without what it leads into, or a few words: not a quote on its own."""
+    plain = text.strip().lstrip("".join(BULLETS)).strip()
+    words = plain.split()
+    if TABLE_CELL_SEPARATOR in plain:
+        return False
+    if len(words) < MIN_WORDS or plain.endswith(":"):
+        return True
+    capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words)
+    return len(words) <= HEADING_WORDS and plain[-1:] not in ".!?)”\"'" and capitalised * 2 > len(words)
 
 
 def _introduction(text: str, spans: list[tuple[int, int]], i: int) -> int | None:
@@ -120,12 +135,21 @@ def _merge(spans: list[tuple[int, int]], indices: list[int]) -> tuple[tuple[int,
 
 def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int,
                definition: bool = False) -> list[Quote]:
-    """Every quotable unit of one passage with its per-concept scores. A short ``definition``
-    ("Term: meaning. More meaning.") is also one unit, matching what its best sentences match."""
+    """The rules' quotes of one passage: ``units`` with the question's bonuses (figures for "how
+    much" / "when", the first sentence) folded into their scores."""
     if _ASKS_FOR_A_FIGURE.search(question):
         scores = [_scale(s, NUMBER_BONUS) if re.search(r"\d", text[a:b]) else s for s, (a, b) in zip(scores, spans)]
     if scores:
         scores = [_scale(scores[0], FIRST_SENTENCE_BONUS), *scores[1:]]
+    return units(text, spans, scores, rank, definition)
+
+
+def units(text: str, spans: list[tuple[int, int]], scores: list[Scores], rank: int,
+          definition: bool = False, standalone: bool = False) -> list[Quote]:
+    """Every quotable unit of one passage with its per-concept scores. A short ``definition``
+    ("Term: meaning. More meaning.") is also one unit, matching what its best sentences match.
+    ``standalone``: only units that can stand alone as a quote (no heading, no lead-in without
+    its items, no few words), each once (the fitted scorer's candidates)."""
     sentence = [text[a:b].strip() for a, b in spans]
     items_of: dict[int, list[int]] = {}
     for i in range(len(spans)):
@@ -145,20 +169,29 @@ def candidates(question: str, text: str, spans: list[tuple[int, int]], scores: l
     out: list[Quote] = []
     if definition and len(spans) > 1 and len(text) <= DEFINITION_CHARS:
         # First, so that where it only ties with one of its own sentences the whole one is quoted.
-        out.append(Quote(rank, _merge(spans, list(range(len(spans)))), tuple(map(max, zip(*scores)))))
+        out.append(Quote(rank, _merge(spans, list(range(len(spans)))), tuple(map(max, zip(*scores))), "definition"))
     for i, s in enumerate(scores):
+        row = TABLE_CELL_SEPARATOR in sentence[i]
         if i in items_of:  # a list's introduction, with its best-matching item
             k = max(items_of[i], key=lambda x: sum(scores[x]))
-            out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE)))
+            out.append(Quote(rank, _merge(spans, [i, k, *finish(k)]), _plus(s, scores[k], LIST_CONTEXT_SHARE), "list"))
             continue
         j = _introduction(text, spans, i)
-        if j is not None:  # a list item, with the sentence introducing it
-            out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE)))
+        if j is not None:  # a list item or table row, with the sentence or header row introducing it
+            out.append(Quote(rank, _merge(spans, [j, i, *finish(i)]), _plus(s, scores[j], LIST_CONTEXT_SHARE),
+                             "row" if row else "item"))
             continue
         chosen = [i]
         if (sentence[i].endswith(":") or _DATELINE.match(sentence[i])) and i + 1 < len(spans):
             chosen.append(i + 1)  # "Lot 2:" or a dateline says nothing without what follows
         else:
             chosen += finish(i)
-        out.append(Quote(rank, _merge(spans, chosen), s))
-    return out
+        quote = Quote(rank, _merge(spans, chosen), s, "row" if row else "sentence")
+        if not (standalone and is_fragment(quote.text(text))):
+            out.append(quote)
+    if not standalone:
+        return out
+    unique: dict[tuple, Quote] = {}
+    for quote in out:  # a header row and its only row are one unit, found from either end
+        unique.setdefault(quote.pieces, quote)
+    return list(unique.values())

@@ -50,16 +50,3 @@ def render_answer(answer: Answer, cols: int | None = None) -> str:
         parts.append(f"{label}:")
         parts.extend(render_citation(c, cols) for c in answer.citations)
     return "\n\n".join(parts)
-
-
-def render_sources(rows: list[dict], cols: int | None = None) -> str:
-    """One block per document: title, then date, status, passages and file name."""
-    cols = cols or width()
-    blocks = []
-    for r in rows:
-        title = textwrap.fill(r["title"], cols, subsequent_indent="  ")
-        flag = STATUS_FLAG.get(r["status"], r["status"])
-        blocks.append(f"{title}\n  {r['published'] or 'undated'} · {flag} · {r['passages']} passages · {r['source']}")
-    total = sum(r["passages"] for r in rows)
-    blocks.append(f"{len(rows)} documents, {total} passages")
-    return "\n\n".join(blocks)

@@ -1,6 +1,6 @@
 """The extractive answer: the scorer's lead quote, maybe a second, each marked [n].
 
-No language model: every statement is a verbatim unit of a cited passage (answer/candidates.py).
+No language model: every statement is a verbatim unit of a cited passage (answer/quotes.py, `units`).
 The lead is the best-scored candidate. A second quote follows only when it scores close and
 adds something: a concept of the question the lead did not match or, after old guidance, the
 current edition's word on the same subject. The passage the lead comes from is cited first.
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from answer.candidates import Quote
+from answer.quotes import Quote
 from answer.currency import catalogue_statement, currency_notes, document_asked_about
 from answer.question import Question
 from answer.retrieve import DENSE_WEIGHT, Hit

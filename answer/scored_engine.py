@@ -20,7 +20,7 @@ import numpy as np
 
 from answer import bm25, features, lexicon, spelling, vocabulary
 from answer import scored_compose as compose
-from answer.candidates import Quote, candidates, sentence_scores
+from answer.quotes import Quote, sentence_scores, units
 from answer.engine import CANDIDATES, EXAMPLE_QUESTIONS, NEAREST_WHEN_DECLINING, REPHRASE_TIP, _decline_text, validate_question
 from answer.question import Question, read
 from answer.retrieve import Retrieval, Retriever
@@ -114,8 +114,8 @@ class ScoredAssistant:
         texts = []
         for p in passages:
             spans = list(p.sentences) or [(0, len(p.text))]
-            units = candidates(p.text, spans, [(0.0,)] * len(spans), 0, definition=bool(p.defined_term))
-            texts += [u.text(p.text) for u in units]
+            found = units(p.text, spans, [(0.0,)] * len(spans), 0, definition=bool(p.defined_term), standalone=True)
+            texts += [u.text(p.text) for u in found]
         try:
             for start in range(0, len(texts), WARM_BATCH):
                 if self._stop.is_set():
@@ -147,7 +147,7 @@ class ScoredAssistant:
             text = hit.passage.text
             spans = list(hit.passage.sentences) or [(0, len(text))]
             scores = [sentence_scores(concepts, idf, text[a:b]) for a, b in spans]
-            pool += candidates(text, spans, scores, rank, definition=bool(hit.passage.defined_term))
+            pool += units(text, spans, scores, rank, definition=bool(hit.passage.defined_term), standalone=True)
         texts = [c.text(hits[c.passage_rank].passage.text) for c in pool]
         dense = self._embed_quotes(texts) @ vector if pool else np.zeros(0)
         words = set(bm25.words(q.text))

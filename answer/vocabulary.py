@@ -4,32 +4,10 @@ documents never mention."""
 
 from __future__ import annotations
 
-import re
-
 from answer import bm25, lexicon
-
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]+(?=s?\b)")
-LEXICON_WORDS = frozenset(
-    w
-    for phrase in [*lexicon.ACRONYMS, *(e for v in lexicon.ACRONYMS.values() for e in v), *lexicon.EQUIVALENTS,
-                   *lexicon.SYNONYMS, *lexicon.BROADER]
-    for w in bm25.words(phrase)
-)
-
-
-def known_stem(stem: str, vocabulary) -> bool:
-    return stem in vocabulary or stem in LEXICON_WORDS
-
-
-def known_word(word: str, vocabulary) -> bool:
-    """Does the corpus (its stems) or the NHS lexicon know this lower-case word?"""
-    return known_stem(bm25.stem(word), vocabulary)
-
-
-def unknown_words(question: str, vocabulary) -> tuple[str, ...]:
-    words = dict.fromkeys(bm25.words(question))
-    return tuple(w for w in words if not known_stem(w, vocabulary))
+# One vocabulary for both answerers: the words the rules' scope judge knows, read the same way.
+from answer.scope import _ACRONYM, _NAME, _known_stem as known_stem  # noqa: F401
+from answer.scope import _as_typed as as_typed, known_word, unknown_words  # noqa: F401
 
 
 def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
@@ -53,7 +31,3 @@ def absent_years(question_years, vocabulary) -> tuple[str, ...]:
     """Years the question names that no document mentions: outside every document's period."""
     return tuple(y for y in question_years if y not in vocabulary)
 
-
-def as_typed(question: str, stem: str) -> tuple[str, ...]:
-    """The question's word for a stem ("mergers" for "merger")."""
-    return tuple(dict.fromkeys(w for w in _NAME.findall(question) if bm25.stem(w.lower()) == stem))[:1] or (stem,)

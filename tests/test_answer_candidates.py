@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from answer.candidates import candidates, is_fragment
+from answer.quotes import is_fragment, units
 
 
 def _units(text: str) -> list[str]:
     spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     scores = [(1.0,)] * len(spans)
-    return [q.text(text) for q in candidates(text, spans, scores, 0)]
+    return [q.text(text) for q in units(text, spans, scores, 0, standalone=True)]
 
 
 @pytest.mark.parametrize("text, fragment", [

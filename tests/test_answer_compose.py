@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from answer.candidates import Quote
+from answer.quotes import Quote
 from answer.scored_compose import pick
 from answer.retrieve import Hit
 from opmodel.passage import Passage
