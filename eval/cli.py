@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from eval.sets import DEFAULT_SETS_FILE
-from eval.thresholds import DEFAULT_THRESHOLDS_FILE
+from eval.thresholds import DEFAULT_THRESHOLDS_FILE, flagged_metrics
 
 DEFAULT_REPORT = Path(__file__).with_name("reports") / "latest.md"
 EXIT_BAR_MISSED = 1
@@ -84,16 +84,6 @@ def _fmt(value, metric: str) -> str:
     return f"{value:.0f}" if metric.endswith("_ms") else f"{value:.3f}"
 
 
-def _flagged(lines: list[str], split: str) -> set[str]:
-    """Metrics named in "split: metric = ..." lines (a set's misses or below-bar notes)."""
-    flagged = set()
-    for line in lines:
-        where, _, rest = line.partition(": ")
-        if where.split(" ")[0] == split:
-            flagged.add(rest.split(" = ")[0])
-    return flagged
-
-
 def table(result) -> str:
     """One row per set and split; per metric, product/baseline. A gated miss is marked "!",
     a figure short of the bar that is not gated (held back, or a set not yet gated) "~"."""
@@ -105,7 +95,7 @@ def table(result) -> str:
     for s in result.sets:
         for split in s.splits():
             product, base = s.metrics(split), s.baseline_metrics(split) or {}
-            missed_here, short_here = _flagged(s.misses, split), _flagged(s.below_bar, split)
+            missed_here, short_here = flagged_metrics(s.misses, split), flagged_metrics(s.below_bar, split)
             row = f"{s.name:<12}{split:<6}{product['pairs']:>6}"
             for metric, _ in COLUMNS:
                 mark = "!" if metric in missed_here else "~" if metric in short_here else " "

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from eval.export import rows
 from eval.runner import EvalResult
+from eval.thresholds import flagged_metrics
 
 COLUMNS = [
     ("hit_at_1", "right passage first (hit@1)"), ("hit_at_3", "in the first 3 (hit@3)"),
@@ -69,16 +70,6 @@ def _number(value, metric: str) -> str:
     return f"{value:.0f}" if metric.endswith("_ms") else f"{value:.3f}"
 
 
-def _flagged(lines: list[str], split: str) -> set[str]:
-    """Metrics named in a set's "split: metric = ..." miss lines."""
-    flagged = set()
-    for line in lines:
-        where, _, rest = line.partition(": ")
-        if where.split(" ")[0] == split:
-            flagged.add(rest.split(" = ")[0])
-    return flagged
-
-
 def _gate(result: EvalResult, s, split: str, missed: bool) -> str:
     if not s.gated:
         return "reported, not gated"
@@ -94,7 +85,7 @@ def summary(result: EvalResult) -> list[str]:
     for s in result.sets:
         for split in s.splits():
             metrics = s.metrics(split)
-            missed, short = _flagged(s.misses, split), _flagged(s.below_bar, split)
+            missed, short = flagged_metrics(s.misses, split), flagged_metrics(s.below_bar, split)
             failing = sum(not o.passed for o in s.outcomes_of(split))
             cells = []
             for metric, _ in COLUMNS:

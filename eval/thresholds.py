@@ -141,3 +141,13 @@ def missed(thresholds: list[Threshold], metrics: dict, label: str = "") -> list[
         for t in thresholds
         if t.met_by(metrics.get(t.metric)) is False
     ]
+
+
+def flagged_metrics(lines: list[str], split: str) -> set[str]:
+    """The metrics named in ``missed``'s "split: metric = ..." lines for one split."""
+    flagged = set()
+    for line in lines:
+        where, _, rest = line.partition(": ")
+        if where.split(" ")[0] == split:
+            flagged.add(rest.split(" = ")[0])
+    return flagged
