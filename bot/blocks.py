@@ -107,7 +107,7 @@ def _link(url: Optional[str], label: str) -> str:
 def citation_line(citation: Citation) -> str:
     """``[n] Title · date · p. x · section``: the title a link when the catalogue gives a url."""
     p = citation.passage
-    title = _link(getattr(p, "url", None), fit(escape(p.title), TITLE_LIMIT))
+    title = _link(p.url, fit(escape(p.title), TITLE_LIMIT))
     where = [f"*[{citation.n}]* *{title}*"]
     when = friendly_date(p.published)
     if when:
