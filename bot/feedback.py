@@ -81,7 +81,7 @@ class FeedbackStore:
     ) -> int:
         if rating not in RATINGS:
             raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
-        refuse_patient_data(question, answer)
+        refuse_patient_data(question)  # the answer is quoted from the corpus, not typed by a user
         with connect(self.path) as conn:
             conn.executescript(SCHEMA)  # recreates the tables after a failed start
             cursor = conn.execute(

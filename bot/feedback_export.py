@@ -81,7 +81,8 @@ def draft_pair(row: FeedbackRow, passages: dict[str, Passage]) -> dict:
     """A "not helpful" row in eval/pairs.yaml's shape, evidence left for a person to find.
     ``passages`` maps passage ids to the indexed passages, to show what was cited; an id the
     index no longer holds is kept as it is."""
-    pair_id = f"{DRAFT_ID_PREFIX}{row.id}"
+    # The day as well as the row number: two bot databases both have a row 1.
+    pair_id = f"{DRAFT_ID_PREFIX}{row.created_at[:10].replace('-', '')}-{row.id}"
     cited = []
     for passage_id in row.cited_ids:
         p = passages.get(passage_id)

@@ -144,7 +144,7 @@ def test_not_helpful_answers_become_draft_pairs_to_complete(given, capsys, tmp_p
     assert draft["question"] == "Who pays for the practice phone system?"
     assert draft["evidence"] == [] and draft["category"] == "" and draft["source"] is None
     assert draft["comment"] == "It should say who signs the contract"
-    assert draft["split"] == split_for(draft["id"])
+    assert draft["split"] == split_for(draft["id"]) and draft["id"].startswith("feedback-2")
     cited = draft["cited"]
     assert cited and all(c["source"].endswith(".txt") and c["title"] and c["text"] for c in cited), \
         "the cited passages are read back from the index"
