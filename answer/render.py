@@ -39,6 +39,8 @@ def render_citation(c: Citation, cols: int) -> str:
     p = c.passage
     head = textwrap.fill(f"[{c.n}] {p.title}", cols, subsequent_indent="    ")
     meta = textwrap.fill(where(c), cols, initial_indent="    ", subsequent_indent="    ")
+    if p.url:  # whole, never wrapped: a terminal makes a link of it only when it is one piece
+        meta += f"\n    {p.url}"
     return f"{head}\n{meta}\n{_wrap(p.text, '    │ ', cols)}"
 
 

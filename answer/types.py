@@ -24,6 +24,7 @@ class Citation:
             "status": p.status,
             "page": p.page,
             "section": p.section,
+            "url": p.url,
             "text": p.text,
             "score": round(float(self.score), 4),
         }

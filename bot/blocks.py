@@ -25,11 +25,14 @@ CONTEXT_LIMIT = 2000  # context elements are shown small; keep them short
 MAX_BLOCKS = 50
 FALLBACK_LIMIT = 3000
 
+ACTION_FEEDBACK = "answer_feedback"  # Slack's feedback buttons; the value says which was pressed
+# Ordinary buttons: where the feedback buttons element is refused, and on answers posted before it.
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_SHARE = "share_answer"
 ACTION_SHOW_PASSAGES = "show_passages"
 FEEDBACK_BLOCK_ID = "opmodel_feedback"
+SHARE_BLOCK_ID = "opmodel_share"
 
 STATUS_FLAGS = {
     "superseded": ":warning: *Superseded*",
@@ -104,7 +107,7 @@ def _link(url: Optional[str], label: str) -> str:
 def citation_line(citation: Citation) -> str:
     """``[n] Title · date · p. x · section``: the title a link when the catalogue gives a url."""
     p = citation.passage
-    title = _link(getattr(p, "url", None), fit(escape(p.title), TITLE_LIMIT))
+    title = _link(p.url, fit(escape(p.title), TITLE_LIMIT))
     where = [f"*[{citation.n}]* *{title}*"]
     when = friendly_date(p.published)
     if when:
@@ -166,23 +169,52 @@ def show_passages_button(answer_id: str) -> dict:
             "value": answer_value(answer_id)}
 
 
-def actions_block(answer_id: str, share: bool) -> dict:
+def feedback_value(answer_id: str, rating: str) -> str:
+    """What a feedback button sends back: the answer id and which of the two was pressed."""
+    return json.dumps({"a": answer_id, "r": rating})
+
+
+def feedback_block(answer_id: str) -> dict:
+    """Slack's own feedback buttons (a ``feedback_buttons`` element in a ``context_actions``
+    block): shown small under the answer, as Slack shows them under its AI apps' replies."""
+    def choice(text: str, label: str, rating: str) -> dict:
+        return {"text": {"type": "plain_text", "text": text}, "accessibility_label": label,
+                "value": feedback_value(answer_id, rating)}
+
+    return {"type": "context_actions", "block_id": FEEDBACK_BLOCK_ID, "elements": [{
+        "type": "feedback_buttons", "action_id": ACTION_FEEDBACK,
+        "positive_button": choice("Helpful", "This answer was helpful", "helpful"),
+        "negative_button": choice("Not helpful", "This answer was not helpful", "not_helpful"),
+    }]}
+
+
+def classic_feedback_block(answer_id: str) -> dict:
+    """Two ordinary buttons, for a Slack that does not know the feedback buttons element."""
     value = answer_value(answer_id)
-    elements = [
+    return {"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": [
         {"type": "button", "action_id": ACTION_HELPFUL, "text": {"type": "plain_text", "text": "Helpful"}, "value": value},
-        {"type": "button", "action_id": ACTION_NOT_HELPFUL, "text": {"type": "plain_text", "text": "Not helpful"}, "value": value},
-    ]
-    if share:
-        elements.append(
-            {
-                "type": "button",
-                "action_id": ACTION_SHARE,
-                "style": "primary",
-                "text": {"type": "plain_text", "text": "Share to channel"},
-                "value": value,
-            }
-        )
-    return {"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": elements}
+        {"type": "button", "action_id": ACTION_NOT_HELPFUL, "text": {"type": "plain_text", "text": "Not helpful"},
+         "value": value},
+    ]}
+
+
+def share_block(answer_id: str) -> dict:
+    return {"type": "actions", "block_id": SHARE_BLOCK_ID, "elements": [{
+        "type": "button", "action_id": ACTION_SHARE, "style": "primary",
+        "text": {"type": "plain_text", "text": "Share to channel"}, "value": answer_value(answer_id),
+    }]}
+
+
+def with_classic_feedback(blocks: list[dict]) -> Optional[list[dict]]:
+    """``blocks`` with Slack's feedback buttons swapped for ordinary ones; None when there are
+    none to swap (so a refusal of these blocks has another cause)."""
+    swapped, found = [], False
+    for block in blocks:
+        if block.get("type") == "context_actions" and block.get("block_id") == FEEDBACK_BLOCK_ID:
+            value = json.loads(block["elements"][0]["positive_button"]["value"])
+            block, found = classic_feedback_block(value["a"]), True
+        swapped.append(block)
+    return swapped if found else None
 
 
 def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, feedback: bool = True,
@@ -201,7 +233,7 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
             # One context line, however many notes: the flags under each passage say which.
             head.append(context(":warning: " + " ".join(escape(n) for n in answer.currency_notes)))
     citations = [] if answer.abstained else answer.citations
-    tail = [actions_block(answer_id, share)] if feedback else []
+    tail = ([feedback_block(answer_id)] if feedback else []) + ([share_block(answer_id)] if share else [])
     quoted = quotes_by_citation(answer)
     # Passages read but not quoted are left to "Show passages": the message holds what the answer rests on.
     unquoted = [c for c in citations if c.n not in quoted] if quoted else []
@@ -279,7 +311,8 @@ def thanked(blocks: list[dict], helpful: bool) -> list[dict]:
     kept = []
     for block in blocks:
         if block.get("block_id") == FEEDBACK_BLOCK_ID:
-            others = [e for e in block.get("elements", []) if e.get("action_id") not in (ACTION_HELPFUL, ACTION_NOT_HELPFUL)]
+            # Answers from before the share button had its own block hold it beside the feedback.
+            others = [e for e in block.get("elements", []) if e.get("action_id") == ACTION_SHARE]
             if not others:
                 continue
             block = {**block, "elements": others}

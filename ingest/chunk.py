@@ -98,6 +98,7 @@ def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -
                     status_note=info.status_note,
                     doc_hash=doc_hash,
                     provenance=info.provenance(),
+                    url=info.url,
                 )
             )
     return passages

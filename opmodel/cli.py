@@ -1,7 +1,7 @@
 """`opmodel`: the one front door, for people and for CI.
 
 Each package owns its sub-commands (``ingest.cli``, ``answer.cli``, ``eval.cli``, ``bot.cli``,
-``bench.cli``) and registers them here. This module is the edge where errors become one line of
+``bot.feedback_cli``, ``bench.cli``) and registers them here. This module is the edge where errors become one line of
 text and an exit code: nothing below it prints a traceback at a user.
 """
 
@@ -25,6 +25,7 @@ quick start:
   opmodel sources                      what is indexed, with dates and status
   opmodel eval                         run the known Q&A pairs and print the scores
   opmodel slack                        run the Slack bot (Socket Mode)
+  opmodel feedback                     what Slack users said of the answers
 
 settings come from OPMODEL_* environment variables or a .env file, e.g.
   OPMODEL_INDEX=.opmodel/index         where the embedded index lives
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     from answer import tune_cli
     from bench import cli as bench_cli
     from bot import cli as bot_cli
+    from bot import feedback_cli
     from eval import cli as eval_cli
     from ingest import cli as ingest_cli
 
@@ -70,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opmodel {version()}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (ingest_cli, answer_cli, tune_cli, eval_cli, bot_cli, bench_cli):
+    for module in (ingest_cli, answer_cli, tune_cli, eval_cli, bot_cli, feedback_cli, bench_cli):
         module.register(sub)
     return parser
 

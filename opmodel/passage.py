@@ -41,6 +41,7 @@ class Passage:
     provenance: Optional[str] = None
     # Other files holding this same passage, as (source, doc_hash): it is indexed once (see ingest.duplicates)
     also_in: tuple[tuple[str, str], ...] = ()
+    url: Optional[str] = None  # the document's web address, from its catalogue entry
     id: str = field(default="")
 
     def __post_init__(self):
@@ -100,6 +101,7 @@ class Passage:
             "embedding_key": self.embedding_key,
             "provenance": self.provenance,
             "also_in": json.dumps(self.also_in) if self.also_in else None,
+            "url": self.url,
         }
         return {k: v for k, v in meta.items() if v is not None}
 
@@ -120,4 +122,5 @@ class Passage:
             doc_hash=meta.get("doc_hash", ""),
             provenance=meta.get("provenance"),
             also_in=tuple(tuple(pair) for pair in json.loads(meta.get("also_in", "[]"))),
+            url=meta.get("url"),
         )
