@@ -7,6 +7,7 @@ from typing import Sequence
 
 from answer.grounded import Summariser
 from answer.types import Answer
+from opmodel.patient_data import refuse_patient_data
 
 
 class GroundedAssistant:
@@ -20,6 +21,8 @@ class GroundedAssistant:
         return getattr(self.inner, name)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        # The edges refuse it already; with a model configured, a second check costs nothing.
+        refuse_patient_data(question, *history)
         answer = self.inner.ask(question, history)
         if answer.abstained:  # the decline is the core's: the model is never asked
             return answer
