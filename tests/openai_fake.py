@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
+from typing import Callable, Optional
 
 
 @dataclass
@@ -52,6 +52,7 @@ class FakeOpenAI:
     def __init__(self):
         self.requests: list[dict] = []
         self.script: list[Reply] = []
+        self.respond: Optional[Callable[[dict], Reply]] = None  # for requests past the script
         self._lock = threading.Lock()
         fake = self
 
@@ -60,7 +61,7 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 with fake._lock:
                     fake.requests.append({"path": self.path, "body": body})
-                    reply = fake.script.pop(0) if fake.script else status(500)
+                    reply = fake.script.pop(0) if fake.script else fake.respond(body) if fake.respond else status(500)
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     reply = status(404)
                 time.sleep(reply.delay)
