@@ -121,9 +121,10 @@ def _status(exc: BaseException) -> Optional[int]:
     return status if isinstance(status, int) and status >= 400 else None  # a parse error may carry the 200
 
 
-def _named(exc: BaseException, word: str) -> bool:
-    return isinstance(exc, TimeoutError if word == "Timeout" else ConnectionError) or any(
-        word in cls.__name__ for cls in type(exc).__mro__)
+def _kind_of(exc: BaseException, builtin: type, word: str) -> bool:
+    """Each provider's client has its own exception classes (openai.APITimeoutError,
+    httpx.ConnectTimeout, ...); they share a builtin base or a word in their names."""
+    return isinstance(exc, builtin) or any(word in cls.__name__ for cls in type(exc).__mro__)
 
 
 def _retry_wait(exc: BaseException) -> float:
@@ -136,14 +137,14 @@ def _retry_wait(exc: BaseException) -> float:
 
 def describe_failure(exc: BaseException, timeout: float) -> str:
     """One line for the log: what went wrong, never the traceback."""
-    if _named(exc, "Timeout"):
+    if _kind_of(exc, TimeoutError, "Timeout"):
         return f"no reply within {timeout:g} s"
     status = _status(exc)
     if status == 429:
         return "rate-limited (HTTP 429)"
     if status is not None:
         return f"the endpoint answered HTTP {status}"
-    if _named(exc, "Connection"):
+    if _kind_of(exc, ConnectionError, "Connection"):
         return "the endpoint could not be reached"
     return f"malformed output ({type(exc).__name__})"
 
