@@ -172,3 +172,9 @@ def test_tool_calling_structured_output_is_verified_the_same_way(vendor, answer)
     outcome = Summariser(Settings(llm="openai:fake-mini"), model=ToolCalling()).summarise(answer)
     assert vendor.requests[0]["body"]["tools"][0]["function"]["name"] == Schema.__name__
     assert outcome.summary.sentences[0].markers == (1,)
+
+
+def test_a_model_that_finds_no_answer_gives_the_quoted_answer(vendor, answer):
+    vendor.script = [structured([])]
+    outcome = summariser(vendor).summarise(answer)
+    assert outcome.summary is None and outcome.fallback.startswith("the model gave no sentence")
