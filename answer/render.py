@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from answer.types import Answer, Citation
+from answer.types import Answer, Citation, Summary
 
 MAX_WIDTH = 100
 STATUS_FLAG = {"current": "current", "superseded": "SUPERSEDED", "historical": "HISTORICAL"}
@@ -44,9 +44,24 @@ def render_citation(c: Citation, cols: int) -> str:
     return f"{head}\n{meta}\n{_wrap(p.text, '    │ ', cols)}"
 
 
+def summary_heading(summary: Summary) -> str:
+    return f"Summary by {summary.model} (a language model; each sentence rests on the words quoted under it)"
+
+
+def render_summary(summary: Summary, cols: int) -> str:
+    lines = [f"{summary_heading(summary)}:"]
+    for sentence in summary.sentences:
+        marks = "".join(f"[{n}]" for n in sentence.markers)
+        lines.append(textwrap.fill(f"{sentence.text} {marks}", cols, initial_indent="  ", subsequent_indent="  "))
+        lines += [textwrap.fill(f"[{q.n}] “{q.text}”", cols, initial_indent="    ", subsequent_indent="     ")
+                  for q in sentence.quotes]
+    return "\n".join(lines)
+
+
 def render_answer(answer: Answer, cols: int | None = None) -> str:
     cols = cols or width()
-    parts = [_wrap(answer.text, "", cols)]
+    parts = [render_summary(answer.summary, cols)] if answer.summary else []
+    parts.append(_wrap(answer.text, "", cols))
     if answer.citations:
         label = "Nearest passages (not an answer)" if answer.abstained else "Sources"
         parts.append(f"{label}:")

@@ -225,6 +225,8 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
     if answer.abstained:
         head += declined_blocks(answer)
     else:
+        if answer.summary:
+            head.append(summary_block(answer))
         lead = section(escape(_without_notes(answer.text, answer.currency_notes)))
         if answer.citations:
             lead["accessory"] = show_passages_button(answer_id)
@@ -249,6 +251,16 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
         blocks.append(context(f"{len(unquoted)} more passage{'s were' if len(unquoted) != 1 else ' was'} cited but not quoted;"
                               " *Show passages* has every passage in full."))
     return Message(text=fallback_text(answer), blocks=blocks + tail)
+
+
+def summary_block(answer: Answer) -> dict:
+    """The model's sentence(s), marked as a summary and each followed by the words it rests on;
+    the quoted answer and its passages follow as without a model."""
+    lines = [f"*Summary* _(by {escape(answer.summary.model)}, a language model; checked against the quotes)_"]
+    for sentence in answer.summary.sentences:
+        lines.append(escape(sentence.text) + " " + "".join(f"[{n}]" for n in sentence.markers))
+        lines += [quote(f"“{escape(fit(q.text, 300))}” [{q.n}]") for q in sentence.quotes]
+    return section("\n".join(lines))
 
 
 def _without_notes(text: str, notes: list[str]) -> str:
@@ -291,6 +303,8 @@ def fallback_text(answer: Answer) -> str:
         quoted = quotes_by_citation(answer)
         sources = "; ".join(f"[{c.n}] {c.passage.title}" for c in answer.citations if not quoted or c.n in quoted)
         text = f"{answer.text}\n\nSources: {sources}" if sources else answer.text
+        if answer.summary:
+            text = "Summary: " + " ".join(s.text for s in answer.summary.sentences) + "\n\n" + text
     return fit(escape(text), FALLBACK_LIMIT)
 
 

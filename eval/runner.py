@@ -140,7 +140,8 @@ def build_fresh_index(corpus_dir: Path, workdir: Path, embedder):
     from ingest.pipeline import run_ingest
     from opmodel.index import open_index
 
-    settings = Settings(index_dir=workdir / "index", corpus_dir=corpus_dir, chroma_url=None)
+    # The core alone, whatever OPMODEL_LLM says: `opmodel eval --llm` measures a model separately.
+    settings = Settings(index_dir=workdir / "index", corpus_dir=corpus_dir, chroma_url=None, llm=None)
     index = open_index(settings, embedder)
     report = run_ingest(index, [corpus_dir], corpus_dir)
     if report.failed:
@@ -239,7 +240,7 @@ def run_eval(
             if key not in built:
                 work = Path(tmp) / f"corpus-{len(built)}"
                 if use_index and eval_set.corpus is None:
-                    assistant = Assistant.from_settings(settings)
+                    assistant = Assistant.from_settings(settings.model_copy(update={"llm": None}))
                     description = f"the configured index ({settings.chroma_url or settings.index_dir})"
                 else:
                     index, index_settings, count = build_fresh_index(corpus_dir, work, embedder)

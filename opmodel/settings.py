@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opmodel.errors import ConfigError
@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     )
     slack_api_url: Optional[str] = Field(None, validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"))
 
+    # An optional language model that restates the quoted answer (answer/grounded.py). Unset,
+    # nothing is sent anywhere and no LLM package is imported.
+    llm: Optional[str] = Field(None, description="provider:model as LangChain's init_chat_model takes it, "
+                               "e.g. ollama:qwen2.5:7b or openai:gpt-4o-mini.")
+    llm_base_url: Optional[str] = Field(None, description="An OpenAI-compatible endpoint (Ollama, vLLM, a gateway).")
+    llm_api_key: Optional[SecretStr] = Field(None, repr=False)
+    llm_timeout: float = Field(10.0, description="Seconds to wait for the model before giving the quoted answer alone.")
+    llm_local_only: bool = Field(False, description="Refuse any model endpoint outside localhost and private addresses.")
+
     def __init__(self, **kwargs):
         try:
             super().__init__(**kwargs)
@@ -77,6 +86,28 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError(f"chroma_url must start with http:// or https://, got {value!r}")
         return value or None
+
+    @field_validator("llm")
+    @classmethod
+    def _llm_names_provider(cls, value: Optional[str]) -> Optional[str]:
+        provider, _, model = (value or "").partition(":")
+        if value and not (provider.strip() and model.strip()):
+            raise ValueError("expected provider:model, e.g. openai:gpt-4o-mini or ollama:qwen2.5:7b")
+        return value or None
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _llm_url_scheme(cls, value: Optional[str]) -> Optional[str]:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value or None
+
+    @field_validator("llm_timeout")
+    @classmethod
+    def _llm_timeout_positive(cls, value: float) -> float:
+        if not 0 < value <= 300:
+            raise ValueError("must be more than 0 and at most 300 seconds")
+        return value
 
     @property
     def uses_server(self) -> bool:
