@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sqlite3
-import time
 
 import pytest
 import yaml
@@ -15,7 +14,7 @@ from bot.feedback import FeedbackStore
 from eval.pairs import pair_from_record, split_for
 from opmodel.cli import main
 from slackfake import payloads
-from slackfake.harness import SIGNING_SECRET, bot_assistant, fake_slack  # noqa: F401 (fixtures)
+from slackfake.harness import SIGNING_SECRET, bot_assistant, fake_slack, wait_for_comment  # noqa: F401 (fixtures)
 
 QUESTION = "What is an NHS smartcard?"
 NHS_NUMBER = "943 476 5919"  # passes the Modulus 11 check; a made-up number
@@ -44,17 +43,8 @@ def press(bot, fake, message, *, positive, user="U7", channel="C1", comment=None
         values = {"comment": {"text": {"type": "plain_text_input", "value": comment}}}
         reply = deliver(bot, payloads.view_submission("feedback_comment", opened.params["view"]["private_metadata"],
                                                       values, user=user))
-        _wait_for_comment(bot.settings.feedback_db, int(opened.params["view"]["private_metadata"]))
+        wait_for_comment(bot.settings.feedback_db, int(opened.params["view"]["private_metadata"]))
         return reply
-
-
-def _wait_for_comment(db, feedback_id, timeout=5.0):
-    """The comment is stored just after Slack's ack (bot.interactions); a refused one never is."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(r.id == feedback_id and r.comment for r in FeedbackStore(db).rows()):
-            return
-        time.sleep(0.05)
 
 
 def feedback(capsys, *args) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ import time
 from bot.answers import AnswerStore
 from bot.feedback import FeedbackStore
 from slackfake import payloads
-from slackfake.harness import SIGNING_SECRET, bot_assistant, fake_slack, http_bot  # noqa: F401 (fixtures)
+from slackfake.harness import SIGNING_SECRET, bot_assistant, fake_slack, http_bot, wait_for_comment  # noqa: F401 (fixtures)
 
 QUESTION = "What is an NHS smartcard?"
 
@@ -110,6 +110,7 @@ def test_not_helpful_click_offers_an_optional_comment(http_bot, fake_slack):
                                       {"comment": {"text": {"type": "plain_text_input", "value": "It missed the 2021 text"}}})
     status, body, _ = deliver(http_bot, submit)
     assert status == 200 and "errors" not in body
+    wait_for_comment(http_bot.settings.feedback_db, int(view["private_metadata"]))
     [row] = FeedbackStore(http_bot.settings.feedback_db).rows()
     assert row.rating == "not_helpful" and row.comment == "It missed the 2021 text"
 

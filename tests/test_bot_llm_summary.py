@@ -43,7 +43,7 @@ def test_the_answer_opens_with_the_summary_then_the_quotes_and_buttons(llm_bot, 
     assert summary.startswith("*Summary*") and "openai:fake-slack" in summary
     assert "A smartcard is what staff log in with. [1]" in summary
     assert "Smartcards issued by an approved NHS Registration Authority" in json.dumps(blocks[1:])
-    assert blocks[-1]["type"] == "actions"
+    assert blocks[-1]["type"] == "context_actions"  # the feedback buttons close the answer
     assert post.params["text"].startswith("Summary: A smartcard is what staff log in with.")
     assert any(QUESTION in prompt for prompt in vendor.prompts())
 
