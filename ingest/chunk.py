@@ -35,7 +35,7 @@ from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "14"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "15"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -75,7 +75,7 @@ class _Unit:
     def is_fragment(self) -> bool:
         text = self.text()
         short = len(text) < FRAGMENT_CHARS and (not ends_sentence(text) or len(text.split()) < 3)
-        return self.term is None and short
+        return self.term is None and not self.table and short  # a short table is still its rows
 
 
 def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -> list[Passage]:
@@ -274,7 +274,7 @@ def _merge_fragments(units: list[_Unit]) -> list[_Unit]:
     result: list[_Unit] = []
     for unit in merged:  # a fragment with nothing after it joins what came before
         before = result[-1] if result else None
-        if unit.is_fragment() and before and before.section == unit.section and before.term is None:
+        if unit.is_fragment() and before and before.section == unit.section and before.term is None and not before.table:
             (before.items if before.items else before.lead).extend(unit.blocks)
         else:
             result.append(unit)

@@ -11,12 +11,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
+from opmodel.table_rows import CELL_SEPARATOR as TABLE_CELL_SEPARATOR  # between a row's cells
+
 # "unknown": nothing (no catalogue entry, no statement in the document) says, so no answer calls
 # it current or historical; it is shown as "date not stated" when it has no date either.
 STATUSES = ("current", "superseded", "historical", "unknown")
 # The status note older indexes gave a document no catalogue described (ingest no longer writes it).
 UNDESCRIBED_NOTE = "not described in metadata.yaml yet, so its status is assumed, not known"
-TABLE_CELL_SEPARATOR = " | "  # between the cells of a table row, as the loaders write it
 
 
 def content_hash(text: str) -> str:
