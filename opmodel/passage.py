@@ -81,6 +81,15 @@ class Passage:
             return leaf
         return next((line for line in self.text.split("\n") if TABLE_CELL_SEPARATOR in line), None)
 
+    @property
+    def shown_section(self) -> Optional[str]:
+        """The section path a reader is shown: without the row naming a table's columns, since
+        a row is shown with each cell under its column's name (see opmodel.table_rows)."""
+        columns = self.column_names if TABLE_CELL_SEPARATOR in self.text else None
+        if not (self.section and columns):
+            return self.section
+        return " > ".join(h for h in self.section.split(" > ") if h != columns) or None
+
     def sentence_texts(self) -> list[str]:
         if not self.sentences:
             return [self.text]

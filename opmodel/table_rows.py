@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 CELL_SEPARATOR = " | "
+FIELD_INDENT = "  "  # a row's fields, shown under its label
 # A pipe with a space (or the end of the row) on each side: "A|B" inside a cell is its text.
 _SEPARATOR = re.compile(r"(?:^|(?<= ))\|(?= |$)")
 
@@ -69,13 +70,52 @@ def labelled(row: str, columns: Optional[str]) -> LabelledRow:
     return LabelledRow(cells[0], fields)
 
 
-def display_rows(text: str, columns: Optional[str]) -> list[LabelledRow | str]:
-    """Each line of a passage or quote as a reader should see it: a table row as a
-    LabelledRow, other lines as they are. The row naming the columns is left out: its names
-    are in every field below it."""
-    out: list[LabelledRow | str] = []
-    for line in text.split("\n"):
-        if columns and line.strip() == columns:
+def has_rows(text: str) -> bool:
+    return any(is_row(line) for line in text.split("\n"))
+
+
+def display_parts(text: str, columns: Optional[str]) -> list[LabelledRow | str]:
+    """Each line (or " … "-joined piece) of a passage or quote as a reader should see it: a
+    table row as a LabelledRow, other text as it is. The row naming the columns is left out
+    when there are rows under it: its names are in every field."""
+    lines = [line.strip() for piece in text.split(" … ") for line in piece.split("\n") if line.strip()]
+    under = [line for line in lines if is_row(line) and line != columns]
+    return [labelled(line, columns) if is_row(line) else line
+            for line in lines if not (under and line == columns)]
+
+
+def row_lines(row: LabelledRow) -> list[str]:
+    """The row's label, then one "Column: cell" line per cell, indented under it."""
+    fields = [f"{FIELD_INDENT}{name}: {value}" if name else f"{FIELD_INDENT}{value}" for name, value in row.fields]
+    return ([row.label] if row.label else []) + fields
+
+
+def shown(text: str, columns: Optional[str]) -> str:
+    """A passage's text as a reader sees it: its rows as labelled fields, the rest as it is."""
+    if not has_rows(text):
+        return text
+    lines: list[str] = []
+    for part in display_parts(text, columns):
+        lines += [part] if isinstance(part, str) else row_lines(part)
+    return "\n".join(lines)
+
+
+def label_quoted_rows(answer_text: str, quotes: Sequence[str], columns_of: Callable[[int], Optional[str]]) -> str:
+    """An answer's text with each of its ``quotes`` that holds a table row (“… | …” [n], and
+    the column names the composer may add after it) shown as labelled fields, the marker on
+    the first line; ``columns_of(n)`` names the columns of the passage cited [n]. Quotes of
+    running text are left as they are."""
+    for quote in quotes:
+        if not has_rows(quote):
             continue
-        out.append(labelled(line, columns) if is_row(line) else line)
-    return out
+        marked = re.compile(re.escape(f"“{quote}” [") + r"(?P<n>\d+)\](?: \(columns: [^\n]*\))?")
+
+        def one(match: re.Match, quote: str = quote) -> str:
+            lines: list[str] = []
+            for part in display_parts(quote, columns_of(int(match.group("n")))):
+                lines += [f"“{part}”"] if isinstance(part, str) else row_lines(part)
+            lines[0] += f" [{match.group('n')}]"
+            return "\n".join(lines)
+
+        answer_text = marked.sub(one, answer_text)
+    return answer_text

@@ -308,3 +308,52 @@ def test_a_short_table_keeps_its_rows_to_itself(tmp_path):
                     encoding="utf-8")
     passages = chunk_document(load_document(path, "short.md"), INFO)
     assert [p.text for p in passages] == ["Priority | Fix\n1 | 8 hours", "A priority 2 fault is fixed within two days."]
+
+
+# -- a row as a reader sees it: its label and a "Column: cell" line per cell -------------------
+
+
+def test_a_row_reads_as_its_label_and_its_cells_under_their_column_names():
+    from opmodel.table_rows import labelled
+
+    columns = "Organisation | Financial | Cyber"
+    row = labelled("NHS England regional teams | Hold the primary care budget | Run the national cyber centre", columns)
+    assert row.one_line() == ("NHS England regional teams — Financial: Hold the primary care budget; "
+                              "Cyber: Run the national cyber centre")
+    assert labelled("ICB teams | | Watch for threats", columns).one_line() == "ICB teams — Cyber: Watch for threats"
+    # Column names over an empty corner cell start at the second cell.
+    assert labelled("Telephony | Practice | Practice", "Commissioned by | Funded by").one_line() == \
+        "Telephony — Commissioned by: Practice; Funded by: Practice"
+
+
+def test_the_terminal_and_slack_show_a_cited_row_as_labelled_fields(tmp_path):
+    from answer.engine import Assistant
+    from answer.render import render_answer
+    from bot.blocks import render_answer as slack_answer, render_passages
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    typeset(corpus / "table.pdf", style=TOP)
+    settings = Settings(index_dir=tmp_path / "index")
+    index = open_index(settings, default_embedder())
+    run_ingest(index, [], corpus)
+    answer = Assistant(index, settings).ask("Who funds practice telephony?")
+    assert f"“{EXPECTED_ROWS[2]}” [1]" in answer.text  # the answer itself quotes the row verbatim
+    fields = ["Telephony", "Description: Practice telephony, including cloud telephony and call recording.",
+              "Commissioner: Practice", "Funding: Practice"]
+
+    terminal = render_answer(answer, cols=100)
+    answer_part, sources = terminal.split("\n\nSources:\n\n")
+    assert [line.strip() for line in answer_part.splitlines()][:4] == [f"{fields[0]} [1]", *fields[1:]]
+    assert [line.strip(" │") for line in sources.splitlines()[2:6]] == fields
+    assert " | " not in terminal
+
+    message = slack_answer(answer, answer_id="a1")
+    texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    assert [line.strip() for line in texts[0].splitlines()][:4] == [f"{fields[0]} [1]", *fields[1:]]
+    quoted = texts[1].splitlines()
+    assert "Requirement" not in quoted[0]  # the section path no longer spells out the columns
+    assert [line.lstrip(">").strip() for line in quoted[1:5]] == fields
+    shown = render_passages(answer.citations).blocks[1]["text"]["text"].splitlines()
+    assert [line.lstrip(">").strip() for line in shown[1:5]] == fields
+    assert not any(" | " in text for text in texts)
