@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from opmodel.table_rows import CELL_SEPARATOR as TABLE_CELL_SEPARATOR  # between a row's cells
+from opmodel.table_rows import labelled_text
 
 # "unknown": nothing (no catalogue entry, no statement in the document) says, so no answer calls
 # it current or historical; it is shown as "date not stated" when it has no date either.
@@ -57,8 +58,11 @@ class Passage:
             object.__setattr__(self, "id", content_hash(key))
 
     def embedding_text(self) -> str:
-        """What the embedder sees: the section path gives short passages their context."""
-        return f"{self.section}: {self.text}" if self.section else self.text
+        """What the embedder sees: the section path gives short passages their context, and a
+        table row is its label and each cell under its column's name ("Telephony — Funded
+        by: Practice"), so the model reads which cell says what."""
+        text = labelled_text(self.text, self.column_names) if TABLE_CELL_SEPARATOR in self.text else self.text
+        return f"{self.shown_section}: {text}" if self.shown_section else text
 
     @property
     def embedding_key(self) -> str:

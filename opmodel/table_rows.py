@@ -84,6 +84,13 @@ def display_parts(text: str, columns: Optional[str]) -> list[LabelledRow | str]:
             for line in lines if not (under and line == columns)]
 
 
+def labelled_text(text: str, columns: Optional[str]) -> str:
+    """A passage's text with each row on one line as its label and named cells."""
+    if not has_rows(text):
+        return text
+    return "\n".join(part if isinstance(part, str) else part.one_line() for part in display_parts(text, columns))
+
+
 def row_lines(row: LabelledRow) -> list[str]:
     """The row's label, then one "Column: cell" line per cell, indented under it."""
     fields = [f"{FIELD_INDENT}{name}: {value}" if name else f"{FIELD_INDENT}{value}" for name, value in row.fields]

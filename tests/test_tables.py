@@ -111,7 +111,9 @@ def test_each_row_is_a_passage_under_its_column_names_and_is_quoted_whole(tmp_pa
     assert [p.section for p in rows] == [None, EXPECTED_ROWS[0], EXPECTED_ROWS[0]]
     assert all(p.column_names == EXPECTED_ROWS[0] for p in rows)
     assert rows[0].sentence_texts() == EXPECTED_ROWS[:2] and rows[1].sentence_texts() == [EXPECTED_ROWS[2]]
-    assert rows[1].embedding_text().startswith(f"{EXPECTED_ROWS[0]}: Telephony |")
+    # The embedder reads each cell under its column's name.
+    assert rows[1].embedding_text() == ("Telephony — Description: Practice telephony, including cloud telephony and "
+                                        "call recording.; Commissioner: Practice; Funding: Practice")
 
 
 def test_a_list_right_after_a_table_is_not_taken_into_it(tmp_path):
