@@ -12,7 +12,7 @@ from answer.types import Answer, Citation, Summary
 from opmodel.table_rows import FIELD_INDENT, label_quoted_rows, shown
 
 MAX_WIDTH = 100
-STATUS_FLAG = {"current": "current", "superseded": "SUPERSEDED", "historical": "HISTORICAL"}
+STATUS_FLAG = {"current": "current", "superseded": "SUPERSEDED", "historical": "HISTORICAL", "unknown": "status not stated"}
 
 
 def width() -> int:

@@ -31,11 +31,12 @@ from typing import Optional
 from opmodel.passage import Passage
 
 from ingest.catalog import DocumentInfo
+from ingest.dating import date_from_text
 from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "15"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "16"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -212,6 +213,7 @@ def _is_heading(block: Block, following: Optional[Block], previous: Optional[Blo
         and not _DATE_LINE.match(text)
         and not _is_note(text)
         and not _is_labelled_date(text)
+        and date_from_text([text]) is None  # "Last updated 9 September 2026 by the team" dates the page
     )
 
 
