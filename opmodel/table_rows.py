@@ -51,7 +51,11 @@ class LabelledRow:
 
     def one_line(self) -> str:
         """"Telephony — Commissioner: Practice; Funding: Practice"."""
-        fields = "; ".join(f"{name}: {value}" if name else value for name, value in self.fields)
+        fields = ""
+        for name, value in self.fields:
+            if fields:  # "…call recording. Commissioner: Practice": a cell ending its sentence needs no ";"
+                fields += " " if fields[-1] in ".!?;" else "; "
+            fields += f"{name}: {value}" if name else value
         if self.label and fields:
             return f"{self.label} — {fields}"
         return self.label or fields

@@ -113,7 +113,7 @@ def test_each_row_is_a_passage_under_its_column_names_and_is_quoted_whole(tmp_pa
     assert rows[0].sentence_texts() == EXPECTED_ROWS[:2] and rows[1].sentence_texts() == [EXPECTED_ROWS[2]]
     # The embedder reads each cell under its column's name.
     assert rows[1].embedding_text() == ("Telephony — Description: Practice telephony, including cloud telephony and "
-                                        "call recording.; Commissioner: Practice; Funding: Practice")
+                                        "call recording. Commissioner: Practice; Funding: Practice")
 
 
 def test_a_list_right_after_a_table_is_not_taken_into_it(tmp_path):
