@@ -4,9 +4,10 @@ An answer message is compact: the direct answer with its ``[n]`` markers, the cu
 in one context line, then each quoted passage as one line (title, a link when the catalogue
 gives a ``url``, · date · page/section), its currency flag and only the sentence(s) quoted
 from it; passages read but not quoted are counted, not shown. Then the buttons: feedback and
-"Show passages", which posts every cited passage in full (``render_passages``). Every text is escaped for mrkdwn and cut to Slack's limits whatever the
-corpus holds: 3,000 characters per section, 50 blocks, and a plain-text ``text`` fallback
-for notifications and screen readers.
+"Show passages", which posts every cited passage in full (``render_passages``). A table row,
+quoted or in full, shows as its label and a "Column: cell" line per cell. Every text is
+escaped for mrkdwn and cut to Slack's limits whatever the corpus holds: 3,000 characters per
+section, 50 blocks, and a plain-text ``text`` fallback for notifications and screen readers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Optional
 
 from answer.types import Answer, Citation
 from bot.mrkdwn import escape, fit, quote
+from opmodel.table_rows import label_quoted_rows, shown as shown_fields
 
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000  # context elements are shown small; keep them short
@@ -88,8 +90,16 @@ _MARKED_QUOTE = re.compile(r"“(.+?)” \[(\d+)\]")
 def quotes_by_citation(answer: Answer) -> dict[int, list[str]]:
     """The quoted sentence(s) of each cited passage, by its [n]: read from the answer's own
     markers (``“quote” [n]``), so a quote joined with “…” still finds its passage."""
+    # The answer's own quotes first: one spanning lines (a row under its column names, a list
+    # under its introduction) is found whole, where the pattern reads one line at a time.
+    marked, rest = [], answer.text
+    for q in answer.quotes:
+        for m in re.finditer(re.escape(f"“{q}” [") + r"(\d+)\]", answer.text):
+            marked.append((m.start(), q, m.group(1)))
+            rest = rest.replace(m.group(0), "\n")
+    marked += [(answer.text.find(m.group(0)), m.group(1), m.group(2)) for m in _MARKED_QUOTE.finditer(rest)]
     found: dict[int, list[str]] = {}
-    for text, n in _MARKED_QUOTE.findall(answer.text):
+    for _, text, n in sorted(marked):
         found.setdefault(int(n), [])
         if text not in found[int(n)]:
             found[int(n)].append(text)
@@ -114,8 +124,8 @@ def citation_line(citation: Citation) -> str:
         where.append(escape(when))
     if p.page is not None:
         where.append(f"p. {p.page}")
-    if p.section:
-        where.append(f"_{fit(escape(p.section), SECTION_NAME_LIMIT)}_")
+    if p.shown_section:
+        where.append(f"_{fit(escape(p.shown_section), SECTION_NAME_LIMIT)}_")
     return " · ".join(where)
 
 
@@ -141,7 +151,7 @@ def citation_block(citation: Citation, quoted: Optional[list[str]] = None) -> di
     if flag:
         lines.append(flag)
     head = "\n".join(lines) + "\n"
-    body = quote(fit(escape(" … ".join(quoted)), SECTION_LIMIT - len(head) - 50))
+    body = quote(fit(escape(shown_fields(" … ".join(quoted), p.column_names)), SECTION_LIMIT - len(head) - 50))
     return section(head + body)
 
 
@@ -154,7 +164,7 @@ def passage_block(citation: Citation) -> dict:
         lines.append(f"{flag} — {escape(p.status_note)}" if p.status_note else flag)
     head = fit("\n".join(lines), 600) + "\n"
     # The text gets whatever room the heading leaves, so the block never exceeds the limit.
-    return section(head + quote(fit(escape(p.text), SECTION_LIMIT - len(head) - 50)))
+    return section(head + quote(fit(escape(shown_fields(p.text, p.column_names)), SECTION_LIMIT - len(head) - 50)))
 
 
 def answer_value(answer_id: str) -> str:
@@ -227,7 +237,7 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
     else:
         if answer.summary:
             head.append(summary_block(answer))
-        lead = section(escape(_without_notes(answer.text, answer.currency_notes)))
+        lead = section(escape(_without_notes(_labelled_rows(answer), answer.currency_notes)))
         if answer.citations:
             lead["accessory"] = show_passages_button(answer_id)
         head.append(lead)
@@ -261,6 +271,12 @@ def summary_block(answer: Answer) -> dict:
         lines.append(escape(sentence.text) + " " + "".join(f"[{n}]" for n in sentence.markers))
         lines += [quote(f"“{escape(fit(q.text, 300))}” [{q.n}]") for q in sentence.quotes]
     return section("\n".join(lines))
+
+
+def _labelled_rows(answer: Answer) -> str:
+    """The answer text with each quoted table row as its label and "Column: cell" lines."""
+    columns = {c.n: c.passage.column_names for c in answer.citations}
+    return label_quoted_rows(answer.text, answer.quotes, columns.get)
 
 
 def _without_notes(text: str, notes: list[str]) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from opmodel.table_rows import join_cells
+
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # A list item: a bullet glyph, a dash, or a short number/letter label, then a space.
@@ -18,6 +20,7 @@ _LABEL = r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]"  # "1.", "(a)", "iv)": a numbere
 _BULLET = re.compile(rf"^(?:[•◦▪▫●○■□‣⁃∙·►▸✓✔\-–—*+]|{_LABEL})\s+\S")
 _NUMBERED_ITEM = re.compile(rf"^{_LABEL}\s+\S")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_MD_CELL_EDGE = re.compile(r"(?<!\\)\|")  # an escaped "\|" is text inside a cell
 _CLAUSE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
 
@@ -57,3 +60,9 @@ def ends_clause(line: str) -> bool:
 
 def starts_lowercase(line: str) -> bool:
     return bool(line) and line[0].islower()
+
+
+def markdown_row(inner: str, names_columns: bool = False) -> str:
+    """A markdown pipe table row (outer pipes aside) as its cells joined by " | ", however the
+    author spaced them ("|ICB|Practice|" and "| ICB | Practice |" are one row)."""
+    return join_cells(_MD_CELL_EDGE.split(inner), names_columns)
