@@ -43,7 +43,7 @@ unit: setup
 # eval/reports/ is gitignored.
 REPORTS := eval/reports
 eval: setup
-	$(BIN)/opmodel eval --split all --junit $(REPORTS)/junit.xml --html $(REPORTS)/latest.html --jsonl $(REPORTS)/latest.jsonl
+	$(BIN)/opmodel eval --split all --report $(REPORTS)/latest.md --junit $(REPORTS)/junit.xml --html $(REPORTS)/latest.html --jsonl $(REPORTS)/latest.jsonl
 
 test: unit eval
 

@@ -51,7 +51,9 @@ def register(sub) -> None:
 
 
 def _common(parser) -> None:
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="the real corpus folder (default corpus)")
+    from opmodel.locations import shipped_corpus
+
+    parser.add_argument("--corpus", type=Path, default=shipped_corpus(), help="the real corpus folder (default: the shipped one)")
     parser.add_argument("--out", default="BENCHMARKS.md", help="Markdown file whose section is rewritten; - for none")
 
 
