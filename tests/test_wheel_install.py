@@ -5,6 +5,7 @@ The new environment reuses this one's installed dependencies through a .pth line
 nothing downloaded); only the wheel's own files are new, and the checkout is not on the path."""
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -27,7 +28,12 @@ def _run(command, **kwargs):
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     work = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(work / "dist"), str(ROOT)])
+    # Built from a copy: setuptools builds in the source's build/, which would keep modules
+    # deleted since the last build (and ship them), and litter the checkout.
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", "reports", "results"))
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(work / "dist"), str(source)])
     (wheel,) = (work / "dist").glob("opmodel-*.whl")
     venv = work / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
@@ -54,6 +60,12 @@ def test_the_installed_tool_ingests_answers_and_evaluates_from_an_empty_folder(i
     ingested = run("ingest", "--quiet").stdout
     assert "site-packages" in ingested and "5 added" in ingested and "0 failed" in ingested
     assert "telephony" in run("ask", QUESTION).stdout.lower()
+    python = str(opmodel.with_name("python"))
+    script = ("import sys\nfrom opmodel.cli import main\n"
+              f"assert main(['ask', {QUESTION!r}]) == 0\n"
+              "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'langchain_core') if m in sys.modules]\n"
+              "assert not heavy, heavy\n")
+    _run([python, "-c", script], cwd=empty, env=env)  # answering imports none of the extras
     assert "metadata.yaml" in run("sources").stdout
     evaluated = run("eval", "--split", "dev", "--set", "shipped", "--no-baseline")
     assert (empty / "opmodel-eval.md").is_file(), evaluated.stdout
