@@ -26,7 +26,8 @@ def register(sub) -> None:
     parser = sub.add_parser(
         "init",
         help="copy the shipped documents, catalogue and Slack manifest into a folder to edit",
-        description=__doc__.split("\n\n")[0].replace("\n", " "),
+        description="Copy the shipped documents, their catalogue (metadata.yaml) and the Slack app manifest "
+                    "into a folder a team can edit, with a .env that points opmodel at that copy when run there.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
