@@ -11,7 +11,7 @@ from pathlib import Path
 from eval.sets import DEFAULT_SETS_FILE
 from eval.thresholds import DEFAULT_THRESHOLDS_FILE, flagged_metrics
 
-DEFAULT_REPORT = Path(__file__).with_name("reports") / "latest.md"
+DEFAULT_REPORT = Path("opmodel-eval.md")  # in the current folder: never inside the installed package
 EXIT_BAR_MISSED = 1
 
 DESCRIPTION = """\
@@ -58,7 +58,7 @@ def register(sub) -> None:
                    help="run one evaluation set of the sets file (default: every set)")
     p.add_argument("--json", action="store_true", help="print the metrics as one JSON object instead of a table")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
-                   help=f"where to write the Markdown report (default: {DEFAULT_REPORT.parent.name}/{DEFAULT_REPORT.name} in the eval package)")
+                   help=f"where to write the Markdown report (default: {DEFAULT_REPORT} in the current folder)")
     p.add_argument("--jsonl", type=Path, metavar="PATH",
                    help="also write one JSON object per question (question, answer, citations, status...)")
     p.add_argument("--junit", type=Path, metavar="PATH",

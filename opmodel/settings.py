@@ -1,7 +1,10 @@
 """One typed settings object, read from ``OPMODEL_*`` environment variables and ``.env``.
 
 Keyword arguments win over the environment, so tests and the CLI can override any field:
-``Settings(index_dir=tmp)``. Slack's own variable names (``SLACK_BOT_TOKEN`` ...) are read
+``Settings(index_dir=tmp)``. Defaults do not depend on the current folder: the index and the
+feedback database are under ``home`` (the user's data folder, or ``OPMODEL_HOME``) and the
+corpus is the shipped one (see ``opmodel.locations``); a relative path given in a variable or a
+``.env`` is read against the current folder, as any path typed at a prompt. Slack's own variable names (``SLACK_BOT_TOKEN`` ...) are read
 unprefixed because that is what Slack's docs and every Bolt sample tell admins to set.
 """
 
@@ -10,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opmodel.errors import ConfigError
+from opmodel.locations import data_home, shipped_corpus
 
 MAX_QUESTION_CHARS = 2000
 
@@ -30,9 +34,10 @@ class Settings(BaseSettings):
         env_prefix="OPMODEL_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
-    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents.")
-    index_dir: Path = Field(
-        Path(".opmodel/index"),
+    home: Path = Field(default_factory=data_home, description="Where the index and feedback database live by default.")
+    corpus_dir: Path = Field(default_factory=shipped_corpus, description="Folder of source documents.")
+    index_dir: Optional[Path] = Field(  # always set after validation: see _under_home
+        None,
         validation_alias=AliasChoices("OPMODEL_INDEX", "OPMODEL_INDEX_DIR", "index_dir"),
         description="Embedded Chroma folder (ignored when chroma_url is set).",
     )
@@ -44,7 +49,7 @@ class Settings(BaseSettings):
         "rules", description="rules (default) or scorer: the fitted scorer of answer/scored_engine.py.")
     weights: Optional[Path] = Field(
         None, description="The scorer's fitted weights (`opmodel tune --out`); default: answer/weights.json.")
-    feedback_db: Path = Field(Path(".opmodel/feedback.sqlite3"))
+    feedback_db: Optional[Path] = Field(None, description="Slack feedback, answer ids, de-duplication; default home/feedback.sqlite3.")
     user_hash_key: Optional[str] = Field(
         None, repr=False,
         description="Key for hashing Slack user ids in feedback; default: a 0600 file beside feedback_db.",
@@ -72,6 +77,12 @@ class Settings(BaseSettings):
             super().__init__(**kwargs)
         except ValidationError as exc:
             raise ConfigError("invalid setting: " + "; ".join(_describe(e) for e in exc.errors())) from exc
+
+    @field_validator("home")
+    @classmethod
+    def _home_absolute(cls, value: Path) -> Path:
+        # Fixed when read, so the index stays where it was even if the process changes folder.
+        return Path(value).expanduser().absolute()
 
     @field_validator("top_k")
     @classmethod
@@ -108,6 +119,14 @@ class Settings(BaseSettings):
         if not 0 < value <= 300:
             raise ValueError("must be more than 0 and at most 300 seconds")
         return value
+
+    @model_validator(mode="after")
+    def _under_home(self) -> "Settings":
+        if self.index_dir is None:
+            self.index_dir = self.home / "index"
+        if self.feedback_db is None:
+            self.feedback_db = self.home / "feedback.sqlite3"
+        return self
 
     @property
     def uses_server(self) -> bool:
