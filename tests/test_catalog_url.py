@@ -101,3 +101,13 @@ def test_ask_json_carries_the_url(corpus_with_url, tmp_path, monkeypatch, capsys
     assert main(["ask", "--json", "Who pays for the practice telephone system?"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert URL in [c["url"] for c in data["citations"]]
+
+
+def test_sources_shows_each_documents_address(corpus_with_url):
+    from ingest.sources import render_rows, source_rows
+
+    _, index = corpus_with_url
+    rows = {r["source"]: r for r in source_rows(list(index.passages()))}
+    assert rows["phones.md"]["url"] == URL and rows["cards.md"]["url"] is None
+    shown = render_rows(list(rows.values()))
+    assert f"  online: {URL}" in shown and shown.count("online:") == 1
