@@ -112,6 +112,8 @@ def table(result) -> str:
                 gate = "reported (no floor yet)" if s.name in result.floors and not floor else "reported"
             elif split == "test" and floor:
                 gate = "floor: MISSED" if missed_here else "floor"
+            elif s.name in result.dev_floors:
+                gate = "dev floor: MISSED" if missed_here else "dev floor"
             else:
                 gate = "bars: MISSED" if missed_here else "bars"
             lines.append(row + "  " + gate)

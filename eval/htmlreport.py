@@ -75,6 +75,8 @@ def _gate(result: EvalResult, s, split: str, missed: bool) -> str:
         return "reported, not gated"
     if split == "test" and result.floors.get(s.name):
         return "regression floor: MISSED" if missed else "regression floor: met"
+    if s.name in result.dev_floors:
+        return "dev floor: MISSED" if missed else "dev floor: met"
     return "bars: MISSED" if missed else "bars: met"
 
 

@@ -84,6 +84,7 @@ class EvalResult:
     with_baseline: bool
     seconds: float = 0.0
     floors: dict[str, list[Threshold]] = field(default_factory=dict)  # each set's held-back floor
+    dev_floors: dict[str, list[Threshold]] = field(default_factory=dict)  # sets whose dev split has a floor, not the bars
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -115,6 +116,7 @@ class EvalResult:
         data["sets"] = {s.name: s.to_json() for s in self.sets}
         data["thresholds"] = {t.metric: t.describe() for t in self.thresholds}
         data["floors"] = {name: {t.metric: t.describe() for t in floor} for name, floor in self.floors.items()}
+        data["dev_floors"] = {name: {t.metric: t.describe() for t in floor} for name, floor in self.dev_floors.items()}
         data["passed"] = self.passed
         data["misses"] = self.misses
         data["held_back_below_bar"] = self.below_bar
@@ -276,4 +278,5 @@ def run_eval(
 
     floors = {s.name: gates.floor_of(s.name) for s in chosen}
     return EvalResult(split, results, gates.bars, with_baseline=baseline,
-                      seconds=time.perf_counter() - started, floors=floors)
+                      seconds=time.perf_counter() - started, floors=floors,
+                      dev_floors={s.name: gates.dev_floors[s.name] for s in chosen if gates.dev_floors.get(s.name)})
