@@ -68,7 +68,10 @@ _AMOUNT = re.compile(
 _DATE = re.compile(
     r"^\W*(?:and |so |but )?when\b|\bwhen (?:did|does|do|will|would|was|were|is|are|must|should|can|could|has|have)\b"
     r"|\band when\b|\bhow often\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month)s?\b|\bby what date\b"
-    r"|\bhow long\b|\bdeadline\b|\bwhat time\b|\bwhat hours\b", re.I)
+    r"|\bhow long\b|\bdeadline\b|\bwhat time\b|\bwhat hours\b|\bhow (?:quickly|soon|fast)\b|\bby when\b"
+    # "What's the last date for claims?", "What is the closing date?": a date, with words between.
+    r"|\bwhat(?:'s|’s| is| was| are)? (?:the |a )?(?:[\w-]+ ){0,2}?(?:date|deadline|day|year|month|time limit|timescale)s?\b",
+    re.I)
 _FUTURE = re.compile(r"\b(?:when|what date|which date|what year|by when)\b.*\b(?:will|going to|is due|are due|next)\b", re.I)
 _MEANING = re.compile(
     r"\bstands? for\b|\bmeans?\b|\bmeaning\b|\bacronym\b|\babbreviation\b|\bdefin(?:e|ed|ition)\b"

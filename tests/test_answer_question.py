@@ -24,6 +24,10 @@ from answer.question import KINDS, classify, head_word, read
     ("Is there any help for us when we buy a new one?", "general", None),  # "when" here asks no date
     ("When will the next edition be published?", "date", None),
     ("What year was the first operating model published?", "date", None),
+    ("What's the last date to send in our claim?", "date", None),
+    ("How quickly must a lost card be reported?", "date", None),
+    ("By when do we have to finish the toolkit?", "date", None),
+    ("What is the closing day for bids?", "date", None),
     ("What does GPSoC stand for?", "definition", None),
     ("What is meant by a managed GP IT device?", "definition", "managed GP IT device"),
     ("Is the 2018 LMC guidance still current?", "currency", None),
