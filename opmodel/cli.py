@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except OpmodelError as exc:
-        print(f"opmodel: {exc}", file=sys.stderr)
+        print(printable(f"opmodel: {exc}"), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("opmodel: interrupted", file=sys.stderr)

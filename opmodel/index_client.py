@@ -11,38 +11,73 @@ from __future__ import annotations
 from typing import Optional
 from urllib.parse import urlparse
 
-from opmodel.errors import ConfigError, IndexCorruptError, IndexUnreachableError
+from opmodel.errors import ConfigError, IndexCorruptError, IndexDiskFullError, IndexMissingError, IndexUnreachableError
 from opmodel.settings import Settings
 
 HEARTBEAT_PATH = "/api/v2/heartbeat"
 HEARTBEAT_TIMEOUT_S = 3.0
 TOKEN_PROVIDER = "chromadb.auth.token_authn.TokenAuthClientProvider"
+CHROMA_FILE = "chroma.sqlite3"  # what makes a folder an embedded index
 
 
-def chroma_client(settings: Settings):
-    """Embedded on disk by default; a server when ``OPMODEL_CHROMA_URL`` is set."""
+def chroma_client(settings: Settings, create: bool = True, timeout: Optional[float] = None):
+    """Embedded on disk by default; a server when ``OPMODEL_CHROMA_URL`` is set. ``create=False``
+    (asking, listing) refuses a folder that holds no index instead of making one there.
+    ``timeout``: seconds any one call to the server may take (default OPMODEL_CHROMA_TIMEOUT)."""
     if settings.uses_server:
-        return server_client(settings.chroma_url, settings.chroma_token)
-    return embedded_client(settings)
+        return server_client(settings.chroma_url, settings.chroma_token,
+                             request_timeout=timeout or settings.chroma_timeout)
+    return embedded_client(settings, create)
 
 
-def embedded_client(settings: Settings):
+def embedded_client(settings: Settings, create: bool = True):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    try:
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(
-            path=str(settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
+    where = settings.index_dir
+    if not create and not (where / CHROMA_FILE).is_file():
+        # A typo in --index must not leave an empty index behind that later reads as "empty".
+        raise IndexMissingError(
+            f"there is no index at {where}: build one with `opmodel ingest` (it indexes {settings.corpus_dir}/), "
+            "or point --index / OPMODEL_INDEX at the folder that holds one"
         )
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(where), settings=ChromaSettings(anonymized_telemetry=False))
     except Exception as exc:
+        if is_disk_full(exc):
+            raise disk_full(str(where), exc) from exc
         raise IndexCorruptError(
-            f"cannot open the index at {settings.index_dir}: {exc}. "
-            "Delete that folder and run `opmodel ingest` to rebuild it."
+            f"cannot open the index at {where}: {exc}. "
+            f"Run `opmodel ingest --rebuild` to rebuild it from the documents in {settings.corpus_dir}/."
         ) from exc
 
 
-def server_client(url: str, token: Optional[str] = None, timeout: float = HEARTBEAT_TIMEOUT_S):
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite, Chroma's Rust core and the OS each say it their own way."""
+    import errno
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        text = str(exc).lower()
+        if "disk is full" in text or "no space left" in text:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def disk_full(location: str, exc: BaseException) -> IndexDiskFullError:
+    return IndexDiskFullError(
+        f"the disk holding {location} is full ({exc}). Free some space and try again; "
+        "the index itself is intact, so keep its folder."
+    )
+
+
+def server_client(url: str, token: Optional[str] = None, timeout: float = HEARTBEAT_TIMEOUT_S,
+                  request_timeout: Optional[float] = None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -56,7 +91,7 @@ def server_client(url: str, token: Optional[str] = None, timeout: float = HEARTB
         # server started with token authentication expects.
         auth = dict(chroma_client_auth_provider=TOKEN_PROVIDER, chroma_client_auth_credentials=token)
     try:
-        return chromadb.HttpClient(
+        client = chromadb.HttpClient(
             host=parts.hostname,
             port=parts.port or (443 if parts.scheme == "https" else 80),
             ssl=parts.scheme == "https",
@@ -66,6 +101,24 @@ def server_client(url: str, token: Optional[str] = None, timeout: float = HEARTB
         raise ConfigError(f"the Chroma client rejected the settings for {url}: {exc}") from exc
     except Exception as exc:
         raise unreachable(url, exc) from exc
+    if request_timeout:
+        limit_request_time(client, request_timeout)
+    return client
+
+
+def limit_request_time(client, seconds: float) -> None:
+    """Chroma's HTTP client waits forever (``httpx.Client(timeout=None)``), so a server that is
+    stopped rather than dead (SIGSTOP, a hung disk) would hang every question. Chroma offers no
+    setting for it; its session is an ``httpx.Client``, whose timeout may be set afterwards."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds)
+    else:  # a Chroma release that moved it: say so rather than silently hang again
+        import logging
+
+        logging.getLogger(__name__).warning("cannot set a timeout on this Chroma client; a hung server will hang queries")
 
 
 def check_heartbeat(url: str, token: Optional[str] = None, timeout: float = HEARTBEAT_TIMEOUT_S) -> None:
