@@ -116,6 +116,14 @@ class Index:
             )
         return snap
 
+    def problem(self) -> Optional[str]:
+        """None when the index answers (within the server timeout), else why not: for health checks."""
+        try:
+            self.snapshot()
+        except OpmodelError as exc:
+            return str(exc)
+        return None
+
     def passages(self, snap: Optional[Snapshot] = None) -> list[Passage]:
         """Every passage of a version, in document order."""
         snap = snap or self.snapshot()
