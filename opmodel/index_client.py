@@ -46,7 +46,7 @@ def embedded_client(settings: Settings, create: bool = True):
         return chromadb.PersistentClient(path=str(where), settings=ChromaSettings(anonymized_telemetry=False))
     except Exception as exc:
         if is_disk_full(exc):
-            raise disk_full(str(where), exc) from exc
+            raise disk_full(f"the index at {where}", exc) from exc
         raise IndexCorruptError(
             f"cannot open the index at {where}: {exc}. "
             f"Run `opmodel ingest --rebuild` to rebuild it from the documents in {settings.corpus_dir}/."
