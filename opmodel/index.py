@@ -49,6 +49,8 @@ PAGE = 5000  # rows per read: one response for 100k passages would be ~100 MB of
 TOUCH_EVERY_S = 30.0
 PROBES = 3  # stored vectors looked up when a version is first opened: a damaged HNSW file loses them
 PROBE_K = 10
+# How Chroma's core words a file it cannot read (seen with truncated, zeroed and garbled files).
+DAMAGE_SIGNS = ("hnsw", "segment", "error getting embedding", "malformed", "corrupt")
 
 
 @dataclass(frozen=True)
@@ -400,7 +402,12 @@ class Index:
             if is_disk_full(exc):
                 raise disk_full(self.location, exc) from exc
             if _is_internal(exc):
-                raise self._damaged("a version", str(exc)) from exc
+                if any(sign in str(exc).lower() for sign in DAMAGE_SIGNS):
+                    raise self._damaged("a version", str(exc)) from exc
+                raise IndexCorruptError(
+                    f"Chroma failed on {self.location} ({exc}). Try again; if it persists, rebuild the index "
+                    "with `opmodel ingest --rebuild`."
+                ) from exc
             raise
 
     def _damaged(self, name: str, why: str) -> IndexCorruptError:

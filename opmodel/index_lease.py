@@ -165,28 +165,32 @@ class IngestLease:
 
     def _try_create(self, holder: Holder) -> bool:
         try:
-            self.index._call(lambda: self.index.client.create_collection(self.name, metadata=holder.metadata()))
+            self.index.client.create_collection(self.name, metadata=holder.metadata())
             return True
         except Exception as exc:
             if _already_exists(exc):
                 return False
-            raise
+            self.index._call(lambda: _raise(exc))  # a lost server, a full disk: said as such
 
     def _read(self) -> Optional[Holder]:
         from chromadb.errors import NotFoundError
 
         try:
-            return Holder.from_metadata(self.index._call(lambda: self.index.client.get_collection(self.name)).metadata)
+            return Holder.from_metadata(self.index.client.get_collection(self.name).metadata)
+        except NotFoundError:
+            return None
         except Exception as exc:
-            if isinstance(exc, NotFoundError) or isinstance(exc.__cause__, NotFoundError):
-                return None
-            raise
+            self.index._call(lambda: _raise(exc))
 
     def _delete(self) -> None:
         try:
             self.index.client.delete_collection(self.name)
         except Exception:  # gone already: another waiter took it over, or it was released
             log.debug("could not delete the ingest lease", exc_info=True)
+
+
+def _raise(exc: BaseException):
+    raise exc
 
 
 def _already_exists(exc: BaseException) -> bool:

@@ -1,6 +1,7 @@
 """A `chroma run` server that is stopped (SIGSTOP), not dead: questions fail within the query
 timeout with a clear error, the Slack user gets a friendly apology, and /healthz says not
-ready until the server runs again. A dedicated real server, stopped and continued by pid."""
+ready until the server runs again (a dedicated real server, stopped and continued by pid).
+And ingests of one server index take turns through the lease beside its pointer."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import urllib.request
 
 import pytest
 
-from index_support import corpus_passages, embedder  # noqa: F401  (fixture)
+from index_support import chroma_url, corpus_passages, embedder, prefix  # noqa: F401  (fixtures)
+from reliability_support import HashedAsMiniLM
 from slackfake import payloads
 from slackfake.harness import SIGNING_SECRET, bot_settings, fake_slack  # noqa: F401  (fixture)
-from opmodel.errors import IndexUnreachableError
+from opmodel.errors import IndexUnreachableError, IngestBusyError
+from opmodel.index_lease import IngestLease
 from opmodel.index import open_index
 from opmodel.settings import Settings
 
@@ -101,3 +104,13 @@ def test_the_bot_apologises_and_healthz_is_not_ready_while_the_server_is_stopped
     finally:
         http.shutdown()
         http.server_close()
+
+
+def test_ingests_of_one_server_index_take_turns(chroma_url, prefix):
+    settings = Settings(chroma_url=chroma_url, collection=prefix)
+    first, second = (open_index(settings, HashedAsMiniLM()) for _ in range(2))
+    with IngestLease(first, wait=0):
+        with pytest.raises(IngestBusyError, match=rf"pid {os.getpid()}.*the Chroma server at {chroma_url}"):
+            IngestLease(second, wait=1).acquire()
+    with IngestLease(second, wait=0) as lease:  # released by the first, so free at once
+        assert lease.holder.pid == os.getpid()
