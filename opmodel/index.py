@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -36,7 +37,7 @@ from opmodel.errors import (
     IndexUnreachableError,
     OpmodelError,
 )
-from opmodel.index_client import chroma_client, disk_full, is_disk_full
+from opmodel.index_client import chroma_client, disk_full, is_disk_full, remove_orphan_segment_folders
 from opmodel.passage import Passage
 from opmodel.settings import Settings
 
@@ -80,6 +81,7 @@ class Index:
         prefix: str = "opmodel",
         *,
         location: str = "",
+        folder: Optional[Path] = None,
         grace_seconds: float = 120.0,
         stale_build_seconds: float = 900.0,
     ):
@@ -91,6 +93,7 @@ class Index:
         self.embedder = embedder
         self.prefix = prefix
         self.location = location or "the index"
+        self.folder = folder  # the embedded index's folder; None on a server
         self.grace_seconds = grace_seconds
         self.stale_build_seconds = stale_build_seconds
         self._collections: dict = {}  # name -> Collection; a version's name never changes meaning
@@ -235,6 +238,8 @@ class Index:
             if versions.is_version_of(self.prefix, name) and name not in published:
                 self._drop(name)
                 dropped += 1
+        if self.folder:
+            remove_orphan_segment_folders(self.folder)  # of these and of versions collected before
         return dropped
 
     def _check_planned_from(self, planned_from: Optional[str], current: str) -> None:
@@ -450,4 +455,5 @@ def open_index(settings: Settings, embedder: Optional[Embedder] = None, *, creat
 
     location = f"the Chroma server at {settings.chroma_url}" if settings.uses_server else f"the index at {settings.index_dir}"
     client = chroma_client(settings, create=create, timeout=timeout)
-    return Index(client, embedder or default_embedder(), prefix=settings.collection, location=location)
+    return Index(client, embedder or default_embedder(), prefix=settings.collection, location=location,
+                 folder=None if settings.uses_server else settings.index_dir)

@@ -8,6 +8,8 @@ into one ``IndexUnreachableError`` that names the URL and says how to fix it.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Optional
 from urllib.parse import urlparse
 
@@ -149,3 +151,31 @@ def unreachable(url: str, exc: BaseException) -> IndexUnreachableError:
         "Start it (e.g. `chroma run --path /srv/opmodel-index --host 127.0.0.1 --port 8000`) "
         "or fix OPMODEL_CHROMA_URL; unset it to use the embedded index on disk."
     )
+
+
+def remove_orphan_segment_folders(index_dir: Path) -> int:
+    """Embedded Chroma (1.5) leaves a collection's vector folder on disk when the collection is
+    deleted, so every dropped version (a killed build, a collected old one) would keep its
+    megabytes for ever. Removes the UUID-named folders no segment in chroma.sqlite3 names.
+    Only while holding the ingest lease: no other process is creating a collection then.
+    Returns how many were removed; 0 when the layout is not the one we know."""
+    import shutil
+    import sqlite3
+
+    database = Path(index_dir) / CHROMA_FILE
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+            live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+    except sqlite3.Error:
+        return 0
+    if not live:
+        return 0
+    removed = 0
+    for folder in Path(index_dir).iterdir():
+        if folder.is_dir() and _UUID.fullmatch(folder.name) and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -109,6 +109,18 @@ def test_a_killed_ingest_leaves_only_published_versions_after_the_next(layout):
     assert all(state == versions.READY for state in states.values())
     pointer = peek(index).get_collection(versions.pointer_name("opmodel")).metadata
     assert set(states) <= {pointer["collection"]} | published  # the new version and the one before
+    assert segment_folders(index) <= live_segments(index)  # nothing of the killed build stays on disk
+
+
+def segment_folders(index_dir: Path) -> set[str]:
+    return {d.name for d in index_dir.iterdir() if d.is_dir()}
+
+
+def live_segments(index_dir: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(index_dir / "chroma.sqlite3") as db:
+        return {row[0] for row in db.execute("SELECT id FROM segments")}
 
 
 def test_publish_refuses_a_plan_another_ingest_overtook(tmp_path):
