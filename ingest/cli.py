@@ -84,7 +84,9 @@ class EmbedderOnDemand:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from opmodel.errors import IndexCorruptError
     from opmodel.index import open_index
+    from opmodel.index_client import set_aside
     from opmodel.settings import Settings
 
     from ingest.pipeline import run_ingest
@@ -95,14 +97,28 @@ def handle(args: argparse.Namespace) -> int:
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     started = time.perf_counter()
     settings = Settings()
-    # A write to a server may take longer than a query; a stopped server still must not hang us.
-    index = open_index(settings, embedder=EmbedderOnDemand(), timeout=max(WRITE_TIMEOUT_S, settings.chroma_timeout))
     paths = args.paths or [settings.corpus_dir]
-    report = run_ingest(
-        index, paths, settings.corpus_dir, rebuild=args.rebuild, progress=not args.quiet,
-        max_document_bytes=int(settings.max_document_mb * 1_000_000), wait=settings.ingest_wait,
-        on_wait=lambda message: print(f"opmodel: {message}", file=sys.stderr, flush=True),
-    )
+
+    def ingest():
+        # A write to a server may take longer than a query; a stopped server still must not hang us.
+        index = open_index(settings, embedder=EmbedderOnDemand(), timeout=max(WRITE_TIMEOUT_S, settings.chroma_timeout))
+        return run_ingest(
+            index, paths, settings.corpus_dir, rebuild=args.rebuild, progress=not args.quiet,
+            max_document_bytes=int(settings.max_document_mb * 1_000_000), wait=settings.ingest_wait,
+            on_wait=lambda message: print(f"opmodel: {message}", file=sys.stderr, flush=True),
+        )
+
+    try:
+        report = ingest()
+    except IndexCorruptError as exc:
+        if not args.rebuild or settings.uses_server:
+            raise
+        # Damaged beyond a new version (Chroma's own database): rebuild in a fresh folder.
+        aside = set_aside(settings.index_dir)
+        print(f"opmodel: {exc}\nopmodel: moved the damaged index to {aside} and rebuilding it from the documents; "
+              "delete that folder once the new index answers, and restart any bot reading the index.",
+              file=sys.stderr, flush=True)
+        report = ingest()
     print_report(report, paths, time.perf_counter() - started, quiet=args.quiet)
     return 1 if report.failed else 0
 

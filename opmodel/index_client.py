@@ -179,3 +179,17 @@ def remove_orphan_segment_folders(index_dir: Path) -> int:
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def set_aside(index_dir: Path) -> Path:
+    """Rename a damaged embedded index out of the way (``<dir>.damaged-<UTC stamp>``) so a
+    rebuild can start from an empty folder at the same path; nothing is deleted."""
+    import time
+
+    from chromadb.api.client import SharedSystemClient
+
+    index_dir = Path(index_dir)
+    aside = index_dir.with_name(f"{index_dir.name}.damaged-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}")
+    index_dir.rename(aside)
+    SharedSystemClient.clear_system_cache()  # Chroma would hand back the client of the moved folder
+    return aside

@@ -144,10 +144,13 @@ class IngestLease:
         self._stop.set()
         if self._beat:
             self._beat.join(HEARTBEAT_S)
-        if self.holder and not self.lost.is_set():
-            current = self._read()
-            if current and current.token == self.holder.token:
-                self._delete()
+        try:
+            if self.holder and not self.lost.is_set():
+                current = self._read()
+                if current and current.token == self.holder.token:
+                    self._delete()
+        except Exception:  # never hide the error that ended the ingest; a dead holder's lease is taken over
+            log.warning("could not release the ingest lease", exc_info=True)
         self.holder = None
 
     def _heartbeat(self) -> None:
