@@ -48,8 +48,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]  # called with the number of passages just written
 PAGE = 5000  # rows per read: one response for 100k passages would be ~100 MB of JSON
 TOUCH_EVERY_S = 30.0
-PROBES = 3  # stored vectors looked up when a version is first opened: a damaged HNSW file loses them
-PROBE_K = 10
+PROBE_K = 10  # results asked of each probe: a damaged file returns fewer, or not the passage itself
 # How Chroma's core words a file it cannot read (seen with truncated, zeroed and garbled files).
 DAMAGE_SIGNS = ("hnsw", "segment", "error getting embedding", "malformed", "corrupt")
 

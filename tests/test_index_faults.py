@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reliability_support import HashedAsMiniLM, hashed_ingest, opmodel, write_generated_corpus
+from reliability_support import REPO, HashedAsMiniLM, hashed_ingest, opmodel, write_generated_corpus
 from ingest.pipeline import run_ingest
 from opmodel.index import open_index
 from opmodel.passage import Passage
@@ -169,3 +169,28 @@ def test_a_damaged_index_is_reported_and_ingest_rebuild_repairs_it(tmp_path, how
     assert any("the index is damaged; rebuilding it" in w for w in report["warnings"])
     done = opmodel("ask", "Who looks after the telephony at site 2910?", index=index_dir, corpus=corpus)
     assert done.returncode == 0, done.stderr
+
+
+def test_ingest_rebuild_replaces_an_index_whose_database_is_damaged(tmp_path):
+    """Chroma's own SQLite file garbled: no new version can be written into it, so the rebuild
+    moves the folder aside (keeping it) and builds a fresh index at the same path."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("000_448a70553580d094.txt", "002_3cb49c6c378df80e.txt"):
+        (corpus / name).write_text((REPO / "corpus" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    hashed_ingest(index_dir, corpus)
+    database = index_dir / "chroma.sqlite3"
+    with database.open("r+b") as handle:  # every page after the first: a disk gone bad
+        handle.seek(4096)
+        handle.write(os.urandom(database.stat().st_size - 4096))
+
+    done = opmodel("sources", index=index_dir, corpus=corpus)
+    assert done.returncode == 2 and "opmodel ingest --rebuild" in done.stderr and "Delete" not in done.stderr
+
+    done = opmodel("ingest", "--rebuild", "--quiet", index=index_dir, corpus=corpus)
+    assert done.returncode == 0, done.stderr
+    [aside] = tmp_path.glob("index.damaged-*")
+    assert f"moved the damaged index to {aside}" in done.stderr and (aside / "chroma.sqlite3").is_file()
+    done = opmodel("sources", index=index_dir, corpus=corpus)
+    assert done.returncode == 0 and "GPSoC" in done.stdout, done.stderr
