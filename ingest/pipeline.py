@@ -95,6 +95,7 @@ def run_ingest(
                 if plan == PLANS:
                     raise
                 log.warning("%s; planning again from it", exc)
+        index.remove_orphan_folders()  # the version this publish retired past its grace, if any
     if left_behind:
         report.warn(f"removed {left_behind} unfinished index version(s) that an earlier ingest, "
                     "stopped part-way, had left behind")

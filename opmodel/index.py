@@ -237,9 +237,13 @@ class Index:
             if versions.is_version_of(self.prefix, name) and name not in published:
                 self._drop(name)
                 dropped += 1
-        if self.folder:
-            remove_orphan_segment_folders(self.folder)  # of these and of versions collected before
+        self.remove_orphan_folders()  # of these and of versions collected before
         return dropped
+
+    def remove_orphan_folders(self) -> int:
+        """Embedded only: the vector folders Chroma leaves behind for deleted collections (see
+        index_client.remove_orphan_segment_folders). Only while holding the ingest lease."""
+        return remove_orphan_segment_folders(self.folder) if self.folder else 0
 
     def _check_planned_from(self, planned_from: Optional[str], current: str) -> None:
         if planned_from is not None and planned_from != current:
