@@ -194,3 +194,21 @@ def test_ingest_rebuild_replaces_an_index_whose_database_is_damaged(tmp_path):
     assert f"moved the damaged index to {aside}" in done.stderr and (aside / "chroma.sqlite3").is_file()
     done = opmodel("sources", index=index_dir, corpus=corpus)
     assert done.returncode == 0 and "GPSoC" in done.stdout, done.stderr
+
+
+def test_reingests_leave_no_folder_of_a_dropped_version_on_disk(tmp_path, corpus):
+    """Embedded Chroma keeps a deleted collection's vector folder; every re-ingest used to add one."""
+    import sqlite3
+
+    index_dir = tmp_path / "index"
+    index = open_index(Settings(index_dir=index_dir), HashedAsMiniLM())
+    index.grace_seconds = 0  # versions retired before are collected at once, as they are 2 minutes on
+    folders = []
+    for revision in range(4):
+        (corpus / "funding.txt").write_text(f"Funding\n\nRevision {revision}: the commissioner funds the clinical system.\n")
+        run_ingest(index, [corpus], corpus)
+        folders.append({d.name for d in index_dir.iterdir() if d.is_dir()})
+    with sqlite3.connect(index_dir / "chroma.sqlite3") as db:
+        live = {row[0] for row in db.execute("SELECT id FROM segments")}
+    assert folders[-1] <= live
+    assert len(folders[-1]) == len(folders[1])  # the current and the previous version, no more
