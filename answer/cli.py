@@ -64,7 +64,7 @@ def _top_k(text: str) -> int:
 
 
 def _settings_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (default: OPMODEL_INDEX or .opmodel/index)")
+    parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (default: OPMODEL_INDEX, else index/ in the data folder, OPMODEL_HOME)")
 
 
 def register(sub) -> None:
@@ -235,7 +235,7 @@ def handle_sources(args) -> int:
     try:
         passages = index.passages()
     except IndexMissingError:
-        raise IndexMissingError("nothing is indexed yet: run `opmodel ingest` to index corpus/ "
+        raise IndexMissingError("nothing is indexed yet: run `opmodel ingest` to index the shipped documents "
                                 "(or `opmodel ingest PATH` for other files)") from None
     # Rows and wording are ingest's: where each title, date and status came from (operator output).
     from ingest.sources import render_rows, source_rows

@@ -150,9 +150,17 @@ class Assistant:
 
 
 def make_assistant(index: Index, settings: Settings):
-    """``Assistant`` (the rules, the default) or ``ScoredAssistant`` (OPMODEL_ANSWERER=scorer)."""
+    """``Assistant`` (the rules, the default) or ``ScoredAssistant`` (OPMODEL_ANSWERER=scorer),
+    with a verified model summary on top when OPMODEL_LLM names a model."""
     if settings.answerer == "scorer":
         from answer.scored_engine import ScoredAssistant
 
-        return ScoredAssistant(index, settings)
-    return Assistant(index, settings)
+        assistant = ScoredAssistant(index, settings)
+    else:
+        assistant = Assistant(index, settings)
+    if not settings.llm:
+        return assistant
+    from answer.grounded import Summariser
+    from answer.grounded_engine import GroundedAssistant
+
+    return GroundedAssistant(assistant, Summariser(settings))

@@ -29,6 +29,7 @@ L2 = 0.005  # on standardised features: keeps rare features (a dev set of a few 
 LISTWISE_SHARE = 0.5  # the ranking loss next to the per-candidate one
 STEPS, RATE = 3000, 0.05
 THRESHOLD_MARGIN = 1e-4  # over the best out-of-scope question's probability
+FOLDS = 5  # cross-validation folds for the report's figures on unseen dev questions
 SECOND_SHARE = 0.8  # a second quote must score this share of the lead's probability
 OUT_OF_SCOPE_WEIGHT = 128.0  # an out-of-scope question against an answerable one: they are few, and must all be declined
 
@@ -84,45 +85,76 @@ def fit(examples: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray, fl
     mean = allrows.mean(axis=0)
     scale = allrows.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    xs = [(e.rows - mean) / scale for e in used]
+    x = (allrows - mean) / scale
     # Each question weighs the same; within it, its positives and its negatives weigh half each.
     ws = []
     for e in used:
         pos = e.labels.sum()
         neg = len(e.labels) - pos
         ws.append(np.where(e.labels > 0, 0.5 / max(pos, 1), 0.5 / max(neg, 1)) * (OUT_OF_SCOPE_WEIGHT if not e.answerable else 1.0))
-    ranked = [i for i, e in enumerate(used) if e.labels.any()]
-    x_all = np.vstack(xs)
-    y_all = np.concatenate([e.labels for e in used])
-    w_all = np.concatenate(ws) / len(used)
-    bounds = np.cumsum([0] + [len(x) for x in xs])
-    theta = np.zeros(x_all.shape[1] + 1)
+    w = np.concatenate(ws) / len(used)
+    y = np.concatenate([e.labels for e in used])
+    question = np.concatenate([np.full(len(e.rows), i) for i, e in enumerate(used)])  # each row's question
+    n = len(used)
+    positives = np.bincount(question, weights=y, minlength=n)
+    ranked = (positives > 0)[question]  # rows of questions with a right candidate to rank first
+    target = np.where(ranked, y / np.maximum(positives[question], 1e-12), 0.0)
+    listwise = LISTWISE_SHARE / max(int((positives > 0).sum()), 1)
+    theta = np.zeros(x.shape[1] + 1)
     m, v = np.zeros_like(theta), np.zeros_like(theta)
     for step in range(1, STEPS + 1):
-        z = x_all @ theta[:-1] + theta[-1]
-        p = 1.0 / (1.0 + np.exp(-z))
-        g_z = w_all * (p - y_all)
-        for i in ranked:  # softmax over the question's candidates, towards its positives
-            a, b = bounds[i], bounds[i + 1]
-            zi = z[a:b] - z[a:b].max()
-            soft = np.exp(zi) / np.exp(zi).sum()
-            target = y_all[a:b] / y_all[a:b].sum()
-            g_z[a:b] += LISTWISE_SHARE * (soft - target) / len(ranked)
-        grad = np.append(x_all.T @ g_z + L2 * theta[:-1], g_z.sum())
+        z = x @ theta[:-1] + theta[-1]
+        g_z = w * (1.0 / (1.0 + np.exp(-z)) - y)
+        # softmax over each question's candidates, towards its positives
+        top = np.full(n, -np.inf)
+        np.maximum.at(top, question, z)
+        ez = np.exp(z - top[question])
+        soft = ez / np.bincount(question, weights=ez, minlength=n)[question]
+        g_z += np.where(ranked, listwise * (soft - target), 0.0)
+        grad = np.append(x.T @ g_z + L2 * theta[:-1], g_z.sum())
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad ** 2
         theta -= RATE * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
     return mean, scale, theta[:-1], float(theta[-1])
 
 
+def fitted(examples: list[Example], version: str = "") -> Scorer:
+    """The scorer fitted on ``examples``, its threshold declining every out-of-scope one the hard
+    gates leave to it."""
+    mean, scale, weights, bias = fit(examples)
+    scorer = Scorer(FEATURES, mean, scale, weights, bias, 0.0, SECOND_SHARE)
+    oos_best = [float(scorer.probabilities(e.rows).max()) for e in examples
+                if not e.answerable and not e.gated and len(e.rows)]
+    threshold = min(1.0, max(oos_best, default=0.0) + THRESHOLD_MARGIN)
+    return Scorer(FEATURES, mean, scale, weights, bias, threshold, SECOND_SHARE, version=version)
+
+
+def cross_validate(examples: list[Example], folds: int = FOLDS, seed: int = 0) -> dict:
+    """Dev figures of questions the fit never saw: each fold is scored by a scorer fitted on the
+    others. The fit report's own figures are on the questions it was fitted to; these say how
+    it does on new ones, which is what a change to the features should be judged by."""
+    if folds < 2:
+        raise ValueError(f"folds must be at least 2, got {folds}")
+    order = np.random.default_rng(seed).permutation(len(examples))
+    held: list[tuple[Scorer, Example]] = []
+    for k in range(folds):
+        out = set(order[k::folds].tolist())
+        scorer = fitted([e for i, e in enumerate(examples) if i not in out])
+        held += [(scorer, examples[i]) for i in sorted(out)]
+    return _figures_by_set(held)
+
+
 def evaluate(scorer: Scorer, examples: list[Example]) -> dict:
     """Dev figures of a scorer: lead correct, false declines, out-of-scope declined, per set."""
-    def figures(group: list[Example]) -> dict:
-        answerable = [e for e in group if e.answerable]
-        oos = [e for e in group if not e.answerable]
-        lead_ok = declined_ok = answered_wrong = 0
-        false_declines = 0
-        for e in answerable:
+    return _figures_by_set([(scorer, e) for e in examples])
+
+
+def _figures_by_set(scored: list[tuple[Scorer, Example]]) -> dict:
+    def figures(group: list[tuple[Scorer, Example]]) -> dict:
+        answerable = [(s, e) for s, e in group if e.answerable]
+        oos = [(s, e) for s, e in group if not e.answerable]
+        lead_ok = declined_ok = answered_wrong = false_declines = 0
+        for scorer, e in answerable:
             p = scorer.probabilities(e.rows)
             if e.gated or not p.size or p.max() < scorer.threshold:
                 false_declines += 1
@@ -130,10 +162,10 @@ def evaluate(scorer: Scorer, examples: list[Example]) -> dict:
                 lead_ok += 1
             else:
                 answered_wrong += 1
-        for e in oos:
+        for scorer, e in oos:
             p = scorer.probabilities(e.rows)
             declined_ok += e.gated or not p.size or p.max() < scorer.threshold
-        reachable = sum(bool(e.labels.any()) for e in answerable)
+        reachable = sum(bool(e.labels.any()) for _, e in answerable)
         return {
             "questions": len(group), "answerable": len(answerable), "out_of_scope": len(oos),
             "lead_correct": round(lead_ok / max(len(answerable), 1), 3),
@@ -143,28 +175,21 @@ def evaluate(scorer: Scorer, examples: list[Example]) -> dict:
             "out_of_scope_declined": round(declined_ok / max(len(oos), 1), 3) if oos else None,
         }
 
-    out = {"all": figures(examples)}
-    for name in dict.fromkeys(e.set_name for e in examples):
-        out[name] = figures([e for e in examples if e.set_name == name])
+    out = {"all": figures(scored)}
+    for name in dict.fromkeys(e.set_name for _, e in scored):
+        out[name] = figures([(s, e) for s, e in scored if e.set_name == name])
     return out
 
 
-def tune(sets, path: Path = DEFAULT_WEIGHTS, progress: bool = True) -> dict:
+def tune(sets, path: Path = DEFAULT_WEIGHTS, progress: bool = True, folds: int = FOLDS) -> dict:
     examples = collect(sets, progress)
-    mean, scale, weights, bias = fit(examples)
-    scorer = Scorer(FEATURES, mean, scale, weights, bias, 0.0, SECOND_SHARE)
-    # The hard gates decline some out-of-scope questions whatever their probability; the
-    # threshold is for the rest.
-    oos_best = [float(scorer.probabilities(e.rows).max()) for e in examples
-                if not e.answerable and not e.gated and len(e.rows)]
-    threshold = min(1.0, max(oos_best, default=0.0) + THRESHOLD_MARGIN)
     fingerprint = hashlib.sha256(json.dumps([e.pair_id for e in examples]).encode()).hexdigest()[:12]
-    scorer = Scorer(FEATURES, mean, scale, weights, bias, threshold, SECOND_SHARE,
-                    version=f"{dt.date.today().isoformat()}-{fingerprint}")
+    scorer = fitted(examples, version=f"{dt.date.today().isoformat()}-{fingerprint}")
     report = {
         "fitted_on": {name: sum(e.set_name == name for e in examples) for name in dict.fromkeys(e.set_name for e in examples)},
         "dev": evaluate(scorer, examples),
-        "weights_by_size": dict(sorted(((f, round(float(w), 3)) for f, w in zip(FEATURES, weights)),
+        **({f"dev_{folds}_fold": cross_validate(examples, folds)} if folds else {}),
+        "weights_by_size": dict(sorted(((f, round(float(w), 3)) for f, w in zip(FEATURES, scorer.weights)),
                                        key=lambda item: -abs(item[1]))),
     }
     Path(path).write_text(json.dumps(scorer.to_json(report), indent=1) + "\n", encoding="utf-8")

@@ -12,6 +12,7 @@ from opmodel.errors import ConfigError
 EPILOG = """\
 examples:
   opmodel bench core                       cold start, warm latency, ingest, re-ingest, memory
+  opmodel bench embed                      numpy MiniLM against sentence-transformers (needs [bench])
   opmodel bench scale --sizes 1,10         quick look at growth (a few minutes)
   opmodel bench scale                      1x, 10x, 100x, 1000x, embedded and server (about an hour:
                                            1000x embeds ~100,000 passages twice on 2 cores)
@@ -37,6 +38,11 @@ def register(sub) -> None:
     _common(core)
     core.set_defaults(handler=handle_core)
 
+    embed = kinds.add_parser("embed", help="the numpy MiniLM against sentence-transformers: an ingest batch and one question")
+    embed.add_argument("--rounds", type=int, default=3, help="alternating rounds per embedder (default 3)")
+    _common(embed)
+    embed.set_defaults(handler=handle_embed)
+
     scale = kinds.add_parser("scale", help="1x..1000x synthetic corpora, embedded and on a `chroma run` server")
     scale.add_argument("--sizes", default="1,10,100,1000", help="corpus size factors, comma-separated (default 1,10,100,1000)")
     scale.add_argument("--modes", default="embedded,server", help="embedded, server or both (default both)")
@@ -45,7 +51,9 @@ def register(sub) -> None:
 
 
 def _common(parser) -> None:
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="the real corpus folder (default corpus)")
+    from opmodel.locations import shipped_corpus
+
+    parser.add_argument("--corpus", type=Path, default=shipped_corpus(), help="the real corpus folder (default: the shipped one)")
     parser.add_argument("--out", default="BENCHMARKS.md", help="Markdown file whose section is rewritten; - for none")
 
 
@@ -83,6 +91,18 @@ def handle_core(args) -> int:
     text = core.render(core.measure(_check_corpus(args.corpus), args.cold_runs), _command())
     print(text)
     _emit("core", text, args.out)
+    return 0
+
+
+def handle_embed(args) -> int:
+    from bench import embed
+
+    if args.rounds < 1:
+        raise ConfigError(f"--rounds must be at least 1, got {args.rounds}")
+    count, results = embed.measure(_check_corpus(args.corpus), args.rounds)
+    text = embed.render(count, results, _command())
+    print(text)
+    _emit("embed", text, args.out)
     return 0
 
 

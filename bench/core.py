@@ -45,6 +45,7 @@ def opmodel_command() -> list[str]:
 def environment(index_dir: Path, corpus: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPMODEL_")}
     env.update(
+        OPMODEL_HOME=str(index_dir.parent),  # nothing of a benchmark lands in the user's data folder
         OPMODEL_INDEX=str(index_dir),
         OPMODEL_CORPUS_DIR=str(corpus),
         HF_HUB_OFFLINE="1",

@@ -4,9 +4,10 @@ An answer message is compact: the direct answer with its ``[n]`` markers, the cu
 in one context line, then each quoted passage as one line (title, a link when the catalogue
 gives a ``url``, · date · page/section), its currency flag and only the sentence(s) quoted
 from it; passages read but not quoted are counted, not shown. Then the buttons: feedback and
-"Show passages", which posts every cited passage in full (``render_passages``). Every text is escaped for mrkdwn and cut to Slack's limits whatever the
-corpus holds: 3,000 characters per section, 50 blocks, and a plain-text ``text`` fallback
-for notifications and screen readers.
+"Show passages", which posts every cited passage in full (``render_passages``). A table row,
+quoted or in full, shows as its label and a "Column: cell" line per cell. Every text is
+escaped for mrkdwn and cut to Slack's limits whatever the corpus holds: 3,000 characters per
+section, 50 blocks, and a plain-text ``text`` fallback for notifications and screen readers.
 """
 
 from __future__ import annotations
@@ -19,17 +20,21 @@ from typing import Optional
 
 from answer.types import Answer, Citation
 from bot.mrkdwn import escape, fit, quote
+from opmodel.table_rows import label_quoted_rows, shown as shown_fields
 
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000  # context elements are shown small; keep them short
 MAX_BLOCKS = 50
 FALLBACK_LIMIT = 3000
 
+ACTION_FEEDBACK = "answer_feedback"  # Slack's feedback buttons; the value says which was pressed
+# Ordinary buttons: where the feedback buttons element is refused, and on answers posted before it.
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_SHARE = "share_answer"
 ACTION_SHOW_PASSAGES = "show_passages"
 FEEDBACK_BLOCK_ID = "opmodel_feedback"
+SHARE_BLOCK_ID = "opmodel_share"
 
 STATUS_FLAGS = {
     "superseded": ":warning: *Superseded*",
@@ -85,8 +90,16 @@ _MARKED_QUOTE = re.compile(r"“(.+?)” \[(\d+)\]")
 def quotes_by_citation(answer: Answer) -> dict[int, list[str]]:
     """The quoted sentence(s) of each cited passage, by its [n]: read from the answer's own
     markers (``“quote” [n]``), so a quote joined with “…” still finds its passage."""
+    # The answer's own quotes first: one spanning lines (a row under its column names, a list
+    # under its introduction) is found whole, where the pattern reads one line at a time.
+    marked, rest = [], answer.text
+    for q in answer.quotes:
+        for m in re.finditer(re.escape(f"“{q}” [") + r"(\d+)\]", answer.text):
+            marked.append((m.start(), q, m.group(1)))
+            rest = rest.replace(m.group(0), "\n")
+    marked += [(answer.text.find(m.group(0)), m.group(1), m.group(2)) for m in _MARKED_QUOTE.finditer(rest)]
     found: dict[int, list[str]] = {}
-    for text, n in _MARKED_QUOTE.findall(answer.text):
+    for _, text, n in sorted(marked):
         found.setdefault(int(n), [])
         if text not in found[int(n)]:
             found[int(n)].append(text)
@@ -104,15 +117,15 @@ def _link(url: Optional[str], label: str) -> str:
 def citation_line(citation: Citation) -> str:
     """``[n] Title · date · p. x · section``: the title a link when the catalogue gives a url."""
     p = citation.passage
-    title = _link(getattr(p, "url", None), fit(escape(p.title), TITLE_LIMIT))
+    title = _link(p.url, fit(escape(p.title), TITLE_LIMIT))
     where = [f"*[{citation.n}]* *{title}*"]
     when = friendly_date(p.published)
     if when:
         where.append(escape(when))
     if p.page is not None:
         where.append(f"p. {p.page}")
-    if p.section:
-        where.append(f"_{fit(escape(p.section), SECTION_NAME_LIMIT)}_")
+    if p.shown_section:
+        where.append(f"_{fit(escape(p.shown_section), SECTION_NAME_LIMIT)}_")
     return " · ".join(where)
 
 
@@ -138,7 +151,7 @@ def citation_block(citation: Citation, quoted: Optional[list[str]] = None) -> di
     if flag:
         lines.append(flag)
     head = "\n".join(lines) + "\n"
-    body = quote(fit(escape(" … ".join(quoted)), SECTION_LIMIT - len(head) - 50))
+    body = quote(fit(escape(shown_fields(" … ".join(quoted), p.column_names)), SECTION_LIMIT - len(head) - 50))
     return section(head + body)
 
 
@@ -151,7 +164,7 @@ def passage_block(citation: Citation) -> dict:
         lines.append(f"{flag} — {escape(p.status_note)}" if p.status_note else flag)
     head = fit("\n".join(lines), 600) + "\n"
     # The text gets whatever room the heading leaves, so the block never exceeds the limit.
-    return section(head + quote(fit(escape(p.text), SECTION_LIMIT - len(head) - 50)))
+    return section(head + quote(fit(escape(shown_fields(p.text, p.column_names)), SECTION_LIMIT - len(head) - 50)))
 
 
 def answer_value(answer_id: str) -> str:
@@ -166,23 +179,52 @@ def show_passages_button(answer_id: str) -> dict:
             "value": answer_value(answer_id)}
 
 
-def actions_block(answer_id: str, share: bool) -> dict:
+def feedback_value(answer_id: str, rating: str) -> str:
+    """What a feedback button sends back: the answer id and which of the two was pressed."""
+    return json.dumps({"a": answer_id, "r": rating})
+
+
+def feedback_block(answer_id: str) -> dict:
+    """Slack's own feedback buttons (a ``feedback_buttons`` element in a ``context_actions``
+    block): shown small under the answer, as Slack shows them under its AI apps' replies."""
+    def choice(text: str, label: str, rating: str) -> dict:
+        return {"text": {"type": "plain_text", "text": text}, "accessibility_label": label,
+                "value": feedback_value(answer_id, rating)}
+
+    return {"type": "context_actions", "block_id": FEEDBACK_BLOCK_ID, "elements": [{
+        "type": "feedback_buttons", "action_id": ACTION_FEEDBACK,
+        "positive_button": choice("Helpful", "This answer was helpful", "helpful"),
+        "negative_button": choice("Not helpful", "This answer was not helpful", "not_helpful"),
+    }]}
+
+
+def classic_feedback_block(answer_id: str) -> dict:
+    """Two ordinary buttons, for a Slack that does not know the feedback buttons element."""
     value = answer_value(answer_id)
-    elements = [
+    return {"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": [
         {"type": "button", "action_id": ACTION_HELPFUL, "text": {"type": "plain_text", "text": "Helpful"}, "value": value},
-        {"type": "button", "action_id": ACTION_NOT_HELPFUL, "text": {"type": "plain_text", "text": "Not helpful"}, "value": value},
-    ]
-    if share:
-        elements.append(
-            {
-                "type": "button",
-                "action_id": ACTION_SHARE,
-                "style": "primary",
-                "text": {"type": "plain_text", "text": "Share to channel"},
-                "value": value,
-            }
-        )
-    return {"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": elements}
+        {"type": "button", "action_id": ACTION_NOT_HELPFUL, "text": {"type": "plain_text", "text": "Not helpful"},
+         "value": value},
+    ]}
+
+
+def share_block(answer_id: str) -> dict:
+    return {"type": "actions", "block_id": SHARE_BLOCK_ID, "elements": [{
+        "type": "button", "action_id": ACTION_SHARE, "style": "primary",
+        "text": {"type": "plain_text", "text": "Share to channel"}, "value": answer_value(answer_id),
+    }]}
+
+
+def with_classic_feedback(blocks: list[dict]) -> Optional[list[dict]]:
+    """``blocks`` with Slack's feedback buttons swapped for ordinary ones; None when there are
+    none to swap (so a refusal of these blocks has another cause)."""
+    swapped, found = [], False
+    for block in blocks:
+        if block.get("type") == "context_actions" and block.get("block_id") == FEEDBACK_BLOCK_ID:
+            value = json.loads(block["elements"][0]["positive_button"]["value"])
+            block, found = classic_feedback_block(value["a"]), True
+        swapped.append(block)
+    return swapped if found else None
 
 
 def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, feedback: bool = True,
@@ -193,7 +235,9 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
     if answer.abstained:
         head += declined_blocks(answer)
     else:
-        lead = section(escape(_without_notes(answer.text, answer.currency_notes)))
+        if answer.summary:
+            head.append(summary_block(answer))
+        lead = section(escape(_without_notes(_labelled_rows(answer), answer.currency_notes)))
         if answer.citations:
             lead["accessory"] = show_passages_button(answer_id)
         head.append(lead)
@@ -201,7 +245,7 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
             # One context line, however many notes: the flags under each passage say which.
             head.append(context(":warning: " + " ".join(escape(n) for n in answer.currency_notes)))
     citations = [] if answer.abstained else answer.citations
-    tail = [actions_block(answer_id, share)] if feedback else []
+    tail = ([feedback_block(answer_id)] if feedback else []) + ([share_block(answer_id)] if share else [])
     quoted = quotes_by_citation(answer)
     # Passages read but not quoted are left to "Show passages": the message holds what the answer rests on.
     unquoted = [c for c in citations if c.n not in quoted] if quoted else []
@@ -217,6 +261,22 @@ def render_answer(answer: Answer, *, answer_id: str = "", share: bool = False, f
         blocks.append(context(f"{len(unquoted)} more passage{'s were' if len(unquoted) != 1 else ' was'} cited but not quoted;"
                               " *Show passages* has every passage in full."))
     return Message(text=fallback_text(answer), blocks=blocks + tail)
+
+
+def summary_block(answer: Answer) -> dict:
+    """The model's sentence(s), marked as a summary and each followed by the words it rests on;
+    the quoted answer and its passages follow as without a model."""
+    lines = [f"*Summary* _(by {escape(answer.summary.model)}, a language model; checked against the quotes)_"]
+    for sentence in answer.summary.sentences:
+        lines.append(escape(sentence.text) + " " + "".join(f"[{n}]" for n in sentence.markers))
+        lines += [quote(f"“{escape(fit(q.text, 300))}” [{q.n}]") for q in sentence.quotes]
+    return section("\n".join(lines))
+
+
+def _labelled_rows(answer: Answer) -> str:
+    """The answer text with each quoted table row as its label and "Column: cell" lines."""
+    columns = {c.n: c.passage.column_names for c in answer.citations}
+    return label_quoted_rows(answer.text, answer.quotes, columns.get)
 
 
 def _without_notes(text: str, notes: list[str]) -> str:
@@ -259,6 +319,8 @@ def fallback_text(answer: Answer) -> str:
         quoted = quotes_by_citation(answer)
         sources = "; ".join(f"[{c.n}] {c.passage.title}" for c in answer.citations if not quoted or c.n in quoted)
         text = f"{answer.text}\n\nSources: {sources}" if sources else answer.text
+        if answer.summary:
+            text = "Summary: " + " ".join(s.text for s in answer.summary.sentences) + "\n\n" + text
     return fit(escape(text), FALLBACK_LIMIT)
 
 
@@ -279,7 +341,8 @@ def thanked(blocks: list[dict], helpful: bool) -> list[dict]:
     kept = []
     for block in blocks:
         if block.get("block_id") == FEEDBACK_BLOCK_ID:
-            others = [e for e in block.get("elements", []) if e.get("action_id") not in (ACTION_HELPFUL, ACTION_NOT_HELPFUL)]
+            # Answers from before the share button had its own block hold it beside the feedback.
+            others = [e for e in block.get("elements", []) if e.get("action_id") == ACTION_SHARE]
             if not others:
                 continue
             block = {**block, "elements": others}

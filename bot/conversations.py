@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from bot import replies
 from bot.blocks import Message
 from bot.dedupe import event_keys
+from bot.delivery import post_message
 from bot.history import thread_questions
 from bot.mrkdwn import question_from_message
 
@@ -144,10 +145,8 @@ def _answer(
     channel = event["channel"]
 
     def post(message: Message, metadata: Optional[dict]) -> None:
-        client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, metadata=metadata,
-            unfurl_links=False, unfurl_media=False, **message.as_kwargs(),
-        )
+        post_message(client, message, channel=channel, thread_ts=thread_ts, metadata=metadata,
+                     unfurl_links=False, unfurl_media=False)
 
     def history() -> list[str]:
         if not event.get("thread_ts"):

@@ -8,10 +8,15 @@ retries after Retry-After. Slack also warns that such an error may come after pa
 operation succeeded, and a read timeout says nothing about whether Slack posted the
 message: after either, the bot must not post an apology that contradicts an answer the
 user may already see (``delivery_uncertain``).
+
+Slack's feedback buttons element is newer than some Slack hosts (GovSlack-style ones may lag):
+a message refused as ``invalid_blocks`` because of it is sent again with ordinary buttons
+(``post_message``, ``respond_message``), so the answer arrives either way.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Optional
 from urllib.error import URLError
 
@@ -22,6 +27,10 @@ from slack_sdk.http_retry.jitter import RandomJitter
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+
+from bot.blocks import Message, with_classic_feedback
+
+log = logging.getLogger(__name__)
 
 RETRYABLE_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 MAX_RETRIES = 3
@@ -52,3 +61,24 @@ def delivery_uncertain(error: BaseException) -> bool:
     if isinstance(error, URLError):
         return not isinstance(error.reason, ConnectionRefusedError)  # refused: nothing was sent
     return isinstance(error, (TimeoutError, ConnectionError, OSError))
+
+
+def post_message(client, message: Message, **kwargs) -> None:
+    """``chat.postMessage``; again with ordinary feedback buttons when Slack refuses its own."""
+    try:
+        client.chat_postMessage(**kwargs, **message.as_kwargs())
+    except SlackApiError as exc:
+        classic = with_classic_feedback(message.blocks) if exc.response.get("error") == "invalid_blocks" else None
+        if classic is None:
+            raise
+        log.warning("Slack refused the feedback buttons element; posting with ordinary buttons")
+        client.chat_postMessage(**kwargs, text=message.text, blocks=classic)
+
+
+def respond_message(respond, message: Message, **kwargs) -> None:
+    """A reply through the response_url; again with ordinary feedback buttons when Slack refuses its own."""
+    response = respond(**kwargs, **message.as_kwargs())
+    classic = with_classic_feedback(message.blocks)
+    if classic is not None and getattr(response, "status_code", 200) == 400 and "invalid_blocks" in (response.body or ""):
+        log.warning("Slack refused the feedback buttons element; replying with ordinary buttons")
+        respond(**kwargs, text=message.text, blocks=classic)

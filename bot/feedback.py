@@ -5,6 +5,9 @@ user is stored only as a keyed hash of their Slack id (``bot.pseudonyms``), so c
 person can be grouped without the file naming anyone, and the key is not in the file.
 Databases from before kept an unkeyed salt in ``meta``; it is deleted on open, so their
 older hashes can no longer be linked to anyone either.
+
+Nothing holding an NHS number is written: the bot refuses such questions and comments before
+they reach here, and the store refuses them again (``PatientDataError``) in case a caller forgot.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Optional, Sequence
 
 from bot.pseudonyms import UserPseudonyms
 from bot.sqlite import STORE_ERRORS, connect, report_store_failure
+from opmodel.patient_data import refuse_patient_data
 
 RATINGS = ("helpful", "not_helpful")
 
@@ -77,6 +81,7 @@ class FeedbackStore:
     ) -> int:
         if rating not in RATINGS:
             raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
+        refuse_patient_data(question)  # the answer is quoted from the corpus, not typed by a user
         with connect(self.path) as conn:
             conn.executescript(SCHEMA)  # recreates the tables after a failed start
             cursor = conn.execute(
@@ -95,13 +100,30 @@ class FeedbackStore:
             return int(cursor.lastrowid)
 
     def add_comment(self, feedback_id: int, comment: str) -> None:
+        refuse_patient_data(comment)
         with connect(self.path) as conn:
             conn.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, feedback_id))
 
-    def rows(self) -> list[FeedbackRow]:
-        with connect(self.path) as conn:
-            records = conn.execute(
-                "SELECT id, created_at, rating, question, answer, cited_ids, channel, user_hash, comment"
-                " FROM feedback ORDER BY id"
-            ).fetchall()
-        return [FeedbackRow(*r[:5], json.loads(r[5]), *r[6:]) for r in records]
+    def rows(self, **filters) -> list[FeedbackRow]:
+        return read_feedback(self.path, **filters)
+
+
+def read_feedback(path: Path, *, since: Optional[str] = None, before: Optional[str] = None,
+                  rating: Optional[str] = None, newest_first: bool = False) -> list[FeedbackRow]:
+    """The feedback recorded in ``path``, optionally from ``since`` and before ``before`` (ISO
+    dates or times, compared with the UTC ``created_at``) and of one ``rating``. Reading needs
+    no user-hash key, so an operator can list feedback without it."""
+    if rating is not None and rating not in RATINGS:
+        raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
+    where, args = [], []
+    for clause, value in (("created_at >= ?", since), ("created_at < ?", before), ("rating = ?", rating)):
+        if value is not None:
+            where.append(clause)
+            args.append(value)
+    query = ("SELECT id, created_at, rating, question, answer, cited_ids, channel, user_hash, comment FROM feedback"
+             + (" WHERE " + " AND ".join(where) if where else "")
+             + (" ORDER BY created_at DESC, id DESC" if newest_first else " ORDER BY id"))
+    with connect(Path(path)) as conn:
+        conn.executescript(SCHEMA)  # a bot database that never had feedback has no rows, not no table
+        records = conn.execute(query, args).fetchall()
+    return [FeedbackRow(*r[:5], json.loads(r[5]), *r[6:]) for r in records]

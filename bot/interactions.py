@@ -23,7 +23,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot import replies
 from bot.answers import AnsweredQuestion
+from bot.delivery import post_message, respond_message
+from bot.feedback import RATINGS
 from bot.blocks import (
+    ACTION_FEEDBACK,
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
     ACTION_SHARE,
@@ -52,7 +55,7 @@ def register(app: App, parts) -> None:
         ack()
 
         def post(message: Message, metadata: Optional[dict]) -> None:
-            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+            respond_message(respond, message, response_type="ephemeral", replace_original=False)
 
         parts.responder.submit(
             question_from_message(command.get("text") or ""), as_sent=command.get("text") or "",
@@ -84,6 +87,7 @@ def register(app: App, parts) -> None:
                                render=lambda answer, answer_id: render_answer(answer, answer_id=answer_id,
                                                                               preface=preface))
 
+    @app.action(ACTION_FEEDBACK)
     @app.action(ACTION_HELPFUL)
     @app.action(ACTION_NOT_HELPFUL)
     def on_feedback(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
@@ -119,12 +123,12 @@ def register(app: App, parts) -> None:
 
 def _post_in_channel(client: WebClient, respond: Respond, channel: Optional[str], message: Message, metadata: dict) -> None:
     try:
-        client.chat_postMessage(channel=channel, metadata=metadata, unfurl_links=False, **message.as_kwargs())
+        post_message(client, message, channel=channel, metadata=metadata, unfurl_links=False)
     except SlackApiError as exc:
         if exc.response.get("error") not in NOT_A_MEMBER:
             raise
         # The bot is not in this channel; the command's response_url may still post there.
-        respond(response_type="in_channel", replace_original=False, **message.as_kwargs())
+        respond_message(respond, message, response_type="in_channel", replace_original=False)
 
 
 def _answered(parts, action: dict) -> Optional[tuple[str, AnsweredQuestion]]:
@@ -189,9 +193,22 @@ def cited_passages(assistant, answered: AnsweredQuestion) -> list[Citation]:
     return [] if answer.abstained else answer.citations
 
 
+def _rating(action: dict) -> Optional[str]:
+    """"helpful" or "not_helpful": Slack's feedback buttons say which in the value, the
+    ordinary buttons in their action id."""
+    if action["action_id"] != ACTION_FEEDBACK:
+        return "helpful" if action["action_id"] == ACTION_HELPFUL else "not_helpful"
+    try:
+        rating = json.loads(action.get("value") or "{}").get("r")
+    except (ValueError, AttributeError):
+        return None
+    return rating if rating in RATINGS else None
+
+
 def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
-    helpful = action["action_id"] == ACTION_HELPFUL
-    found = _answered(parts, action)
+    rating = _rating(action)
+    helpful = rating == "helpful"
+    found = _answered(parts, action) if rating else None
     if found is None:
         respond(response_type="ephemeral", replace_original=False, **replies.answer_forgotten().as_kwargs())
         return
@@ -205,7 +222,7 @@ def _record_feedback(parts, body: dict, action: dict, respond: Respond, client: 
         return
     answer = None if message else parts.responder.assistant.ask(answered.question)
     feedback_id = parts.feedback.record(
-        rating="helpful" if helpful else "not_helpful",
+        rating=rating,
         question=answered.question,
         answer=unescape(message.get("text", "")) if message else answer.text,
         cited_ids=answered.cited_ids,

@@ -15,6 +15,10 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+# Here, not where they are used: importing this module is how the runner learns whether the
+# [eval] extra is installed, before any slow work.
+from langchain_chroma import Chroma
+from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from eval.textmatch import corpus_files
 from opmodel.embedding import Embedder
@@ -63,9 +67,6 @@ class Baseline:
     def build(cls, corpus_dir: Path, workdir: Path, embedder: Embedder) -> "Baseline":
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         chunks = splitter.split_documents(load_documents(corpus_dir))
         client = chromadb.PersistentClient(path=str(workdir), settings=ChromaSettings(anonymized_telemetry=False))

@@ -11,7 +11,7 @@ from pathlib import Path
 from eval.sets import DEFAULT_SETS_FILE
 from eval.thresholds import DEFAULT_THRESHOLDS_FILE, flagged_metrics
 
-DEFAULT_REPORT = Path(__file__).with_name("reports") / "latest.md"
+DEFAULT_REPORT = Path("opmodel-eval.md")  # in the current folder: never inside the installed package
 EXIT_BAR_MISSED = 1
 
 DESCRIPTION = """\
@@ -35,6 +35,7 @@ examples:
   opmodel eval --junit junit.xml        also a JUnit XML file for CI: a test case per pair
   opmodel eval --jsonl rows.jsonl       also one JSON object per question, a line each
   opmodel eval --html eval.html         also one self-contained web page: summary, failures first, filters
+  opmodel eval --llm --set shipped      the configured OPMODEL_LLM's summaries on one set (reported only)
 """
 
 # The side-by-side table's columns: product/baseline per set and split.
@@ -57,7 +58,7 @@ def register(sub) -> None:
                    help="run one evaluation set of the sets file (default: every set)")
     p.add_argument("--json", action="store_true", help="print the metrics as one JSON object instead of a table")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
-                   help=f"where to write the Markdown report (default: {DEFAULT_REPORT.parent.name}/{DEFAULT_REPORT.name} in the eval package)")
+                   help=f"where to write the Markdown report (default: {DEFAULT_REPORT} in the current folder)")
     p.add_argument("--jsonl", type=Path, metavar="PATH",
                    help="also write one JSON object per question (question, answer, citations, status...)")
     p.add_argument("--junit", type=Path, metavar="PATH",
@@ -75,6 +76,9 @@ def register(sub) -> None:
                    help="the bars to meet (default: eval/thresholds.yaml)")
     p.add_argument("--use-index", action="store_true",
                    help="evaluate the configured index (OPMODEL_INDEX / OPMODEL_CHROMA_URL) instead of a fresh one")
+    p.add_argument("--llm", action="store_true",
+                   help="measure the configured language model (OPMODEL_LLM) on the same pairs instead: summaries kept, "
+                        "verified spans, fallbacks, latency; report in eval/reports/llm-latest.md, not gated")
     p.set_defaults(handler=handle)
 
 
@@ -121,7 +125,22 @@ def table(result) -> str:
     return "\n".join(lines)
 
 
+def handle_llm(args) -> int:
+    from eval.llm_eval import DEFAULT_REPORT as LLM_REPORT
+    from eval.llm_eval import render, run_llm_eval, write_report
+    from eval.sets import adhoc_set, load_sets
+    from opmodel.settings import Settings
+
+    registry = [adhoc_set(args.pairs)] if args.pairs else load_sets(args.sets)
+    result = run_llm_eval(Settings(), registry, args.set_name, args.split, progress=sys.stderr.isatty())
+    report = write_report(result, LLM_REPORT if args.report == DEFAULT_REPORT else args.report)
+    print(json.dumps(result.to_json()) if args.json else render(result) + f"\nreport: {report}")
+    return 0
+
+
 def handle(args) -> int:
+    if args.llm:
+        return handle_llm(args)
     from eval.export import write_jsonl, write_junit
     from eval.htmlreport import write_html
     from eval.report import write_report

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
-from eval.baseline import Baseline
+from typing import TYPE_CHECKING
+
 from eval.metrics import Outcome, evidence_rank, score, summarise, summarise_baseline
 from eval.pairs import SPLITS, Pair, select
 from eval.sets import DEFAULT_SETS_FILE, EvalSet, choose, load_sets
@@ -25,6 +26,9 @@ from eval.textmatch import load_corpus_texts
 from eval.thresholds import DEFAULT_THRESHOLDS_FILE, Gates, Threshold, load_gates, missed
 from opmodel.errors import OpmodelError
 from opmodel.settings import Settings
+
+if TYPE_CHECKING:  # the baseline's LangChain packages are the [eval] extra, imported only to run it
+    from eval.baseline import Baseline
 
 
 class EvalError(OpmodelError):
@@ -135,12 +139,22 @@ def _rounded(metrics: dict) -> dict:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
 
 
+def _baseline_class():
+    try:
+        from eval.baseline import Baseline
+    except ImportError as exc:
+        raise EvalError(f"the LangChain baseline needs the eval extra ({exc.name} is not installed): "
+                        "pip install 'opmodel[eval]', or run with --no-baseline") from None
+    return Baseline
+
+
 def build_fresh_index(corpus_dir: Path, workdir: Path, embedder):
     """Ingest the corpus into an embedded Chroma under ``workdir``, as `opmodel ingest` would."""
     from ingest.pipeline import run_ingest
     from opmodel.index import open_index
 
-    settings = Settings(index_dir=workdir / "index", corpus_dir=corpus_dir, chroma_url=None)
+    # The core alone, whatever OPMODEL_LLM says: `opmodel eval --llm` measures a model separately.
+    settings = Settings(index_dir=workdir / "index", corpus_dir=corpus_dir, chroma_url=None, llm=None)
     index = open_index(settings, embedder)
     report = run_ingest(index, [corpus_dir], corpus_dir)
     if report.failed:
@@ -220,7 +234,7 @@ def run_eval(
             raise EvalError(f"set {eval_set.name}: no pairs in the {split} split")
         corpus_dir = eval_set.corpus_dir(configured)
         if not corpus_dir.is_dir():
-            hint = " (set OPMODEL_CORPUS_DIR or run from the repo root)" if eval_set.corpus is None else ""
+            hint = " (set OPMODEL_CORPUS_DIR to a corpus folder)" if eval_set.corpus is None else ""
             raise EvalError(f"set {eval_set.name}: the corpus folder {corpus_dir} does not exist{hint}")
         plans.append((eval_set, pairs, corpus_dir))
     texts: dict[Path, dict[str, str]] = {}
@@ -230,6 +244,7 @@ def run_eval(
         if unknown:
             raise EvalError(f"set {eval_set.name}: pairs cite documents that are not in {corpus_dir}: {', '.join(unknown)}")
 
+    baseline_class = _baseline_class() if baseline else None  # a missing extra is said before the slow part
     embedder = default_embedder()
     results = []
     with tempfile.TemporaryDirectory(prefix="opmodel-eval-") as tmp:
@@ -239,7 +254,7 @@ def run_eval(
             if key not in built:
                 work = Path(tmp) / f"corpus-{len(built)}"
                 if use_index and eval_set.corpus is None:
-                    assistant = Assistant.from_settings(settings)
+                    assistant = Assistant.from_settings(settings.model_copy(update={"llm": None}))
                     description = f"the configured index ({settings.chroma_url or settings.index_dir})"
                 else:
                     index, index_settings, count = build_fresh_index(corpus_dir, work, embedder)
@@ -248,7 +263,7 @@ def run_eval(
                 # Latency is of warm asks, as in the long-running bot: one unscored ask first loads
                 # what any first question would (lexical index, caches).
                 assistant.ask(pairs[0].question)
-                chunks = Baseline.build(corpus_dir, work / "baseline", embedder) if baseline else None
+                chunks = baseline_class.build(corpus_dir, work / "baseline", embedder) if baseline_class else None
                 built[key] = (assistant, description, chunks)
             assistant, description, chunks = built[key]
             outcomes = ask_all(assistant, pairs, texts[key], progress)

@@ -37,10 +37,19 @@ log = logging.getLogger(__name__)
 METADATA_FILE = "metadata.yaml"
 DEFAULT_STATUS = "unknown"  # nothing says: no answer calls it current, nor historical
 _DATE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
-_FIELDS = {"title", "publisher", "published", "kind", "status", "notes", "status_note", "superseded_terms", "edition"}
+_FIELDS = {"title", "publisher", "published", "kind", "status", "notes", "status_note", "superseded_terms", "edition",
+           "url"}
+# A web address citations can link to: http(s), a host, and nothing that would break Slack's <url|title> link.
+_URL = re.compile(r"https?://[^\s/?#<>|]+[^\s<>|]*", re.IGNORECASE)
 # Where a document's title, date or status came from, as `opmodel sources` shows it.
 ORIGINS = ("catalogue", "text", "pdf", "file name", "edition", "default")
 DESCRIBED_FIELDS = ("title", "published", "status")
+
+
+def check_url(value: str) -> None:
+    """ValueError unless ``value`` is an http:// or https:// address."""
+    if not _URL.fullmatch(value):
+        raise ValueError(f"url must be an http:// or https:// address with no spaces, got {value!r}")
 
 
 def check_date(value: str) -> None:
@@ -71,6 +80,7 @@ class DocumentInfo:
     # field -> one of ORIGINS, for title, published and status; a field missing here is the catalogue's
     origins: dict[str, str] = field(default_factory=dict)
     where: str = ""  # "metadata.yaml, entry 'x.txt', line 3": prefixes every error about this entry
+    url: Optional[str] = None  # where the document can be read online; citations link to it
 
     def __post_init__(self):
         where = self.where or f"{METADATA_FILE}, entry {self.source!r}"
@@ -81,6 +91,11 @@ class DocumentInfo:
         if self.published is not None:
             try:
                 check_date(self.published)
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
+        if self.url is not None:
+            try:
+                check_url(self.url)
             except ValueError as exc:
                 raise ValueError(f"{where}: {exc}") from None
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in self.superseded_terms.items()):
@@ -146,6 +161,7 @@ class DocumentInfo:
             edition=text("edition"),
             origins=origins,
             where=where,
+            url=text("url"),
         )
 
 
@@ -223,9 +239,10 @@ def _construct(node: yaml.Node, where: str) -> object:
         lines[key] = line
         if isinstance(value_node, yaml.ScalarNode):
             value = _scalar(value_node)
-            if key == "published" and value is not None:
+            check = {"published": check_date, "url": check_url}.get(key)
+            if check and value is not None:
                 try:
-                    check_date(str(value))
+                    check(str(value))
                 except ValueError as exc:
                     raise ValueError(f"{where}: line {line}: {exc}") from None
         else:

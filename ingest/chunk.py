@@ -31,11 +31,12 @@ from typing import Optional
 from opmodel.passage import Passage
 
 from ingest.catalog import DocumentInfo
+from ingest.dating import date_from_text
 from ingest.load import Block, Document
 from ingest.split import sentence_offsets, split_unit
 from ingest.text import ends_sentence, is_bullet, is_numbered_item
 
-FORMAT_VERSION = "14"  # bump when a change here or in a loader changes passages: every document is re-read
+FORMAT_VERSION = "16"  # bump when a change here or in a loader changes passages: every document is re-read
 FRAGMENT_CHARS = 60
 HEADING_CHARS = 80
 HEADING_WORDS = 12
@@ -75,7 +76,7 @@ class _Unit:
     def is_fragment(self) -> bool:
         text = self.text()
         short = len(text) < FRAGMENT_CHARS and (not ends_sentence(text) or len(text.split()) < 3)
-        return self.term is None and short
+        return self.term is None and not self.table and short  # a short table is still its rows
 
 
 def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -> list[Passage]:
@@ -98,6 +99,7 @@ def chunk_document(document: Document, info: DocumentInfo, doc_hash: str = "") -
                     status_note=info.status_note,
                     doc_hash=doc_hash,
                     provenance=info.provenance(),
+                    url=info.url,
                 )
             )
     return passages
@@ -211,6 +213,7 @@ def _is_heading(block: Block, following: Optional[Block], previous: Optional[Blo
         and not _DATE_LINE.match(text)
         and not _is_note(text)
         and not _is_labelled_date(text)
+        and date_from_text([text]) is None  # "Last updated 9 September 2026 by the team" dates the page
     )
 
 
@@ -273,7 +276,7 @@ def _merge_fragments(units: list[_Unit]) -> list[_Unit]:
     result: list[_Unit] = []
     for unit in merged:  # a fragment with nothing after it joins what came before
         before = result[-1] if result else None
-        if unit.is_fragment() and before and before.section == unit.section and before.term is None:
+        if unit.is_fragment() and before and before.section == unit.section and before.term is None and not before.table:
             (before.items if before.items else before.lead).extend(unit.blocks)
         else:
             result.append(unit)

@@ -34,7 +34,7 @@ what it published. A damaged index (the error says so) is rebuilt by `opmodel in
 
 EPILOG = """\
 examples:
-  opmodel ingest                        index corpus/ (the default folder)
+  opmodel ingest                        index the corpus folder (default: the shipped documents)
   opmodel ingest corpus/new-guidance.pdf
                                         add or refresh one file, keep everything else
   opmodel ingest --rebuild              re-read every file and write a fresh index version
@@ -46,14 +46,15 @@ publisher, published, kind, status current|superseded|historical, notes). What a
 leaves out is read from the document (its title, "Published: ...", "Status: ..."); nothing
 stated is status "unknown". `opmodel sources` shows where each title, date and status came from.
 
-settings: OPMODEL_CORPUS_DIR (default corpus), OPMODEL_INDEX (default .opmodel/index),
-OPMODEL_CHROMA_URL to write to a `chroma run` server instead."""
+settings: OPMODEL_CORPUS_DIR (default: the shipped documents; `opmodel init` copies them to
+edit), OPMODEL_INDEX (default: index/ in the data folder, OPMODEL_HOME), OPMODEL_CHROMA_URL to
+write to a `chroma run` server instead."""
 
 
 def register(sub) -> None:
     parser = sub.add_parser(
         "ingest",
-        help="index documents (default: corpus/) so they can be quoted",
+        help="index documents (default: the corpus folder) so they can be quoted",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -70,7 +71,7 @@ def register(sub) -> None:
 
 
 class EmbedderOnDemand:
-    """Loads the model (~2 s) only when a passage needs embedding: an unchanged re-ingest never does."""
+    """Loads the model (~0.3 s) only when a passage needs embedding: an unchanged re-ingest never does."""
 
     def __init__(self):
         from opmodel.embedding import DIMENSION, MODEL_NAME
@@ -152,7 +153,11 @@ def print_report(report, paths: Sequence[Path], seconds: float, quiet: bool = Fa
     for source, message in report.failed:
         print(f"failed: {message}", file=err)
     if report.failed:
-        print("The other files were indexed; fix the failed ones and run `opmodel ingest` again.", file=err)
+        indexed = len(report.added) + len(report.updated)
+        if indexed:
+            print(f"The other {indexed} changed files were indexed; fix the failed ones and run `opmodel ingest` again.", file=err)
+        else:
+            print("Nothing new was indexed; fix the failed files and run `opmodel ingest` again.", file=err)
 
 
 class _Printable:

@@ -9,21 +9,28 @@ can show an operator what to fix.
 
 * title: the catalogue's; else the PDF's metadata title or a markdown "# " heading; else the
   first heading of the text (a short line without closing punctuation that more text follows,
-  and not a generic one such as "News" or "Introduction"); else the file name.
+  and not a generic one such as "News" or "Introduction"); else the file name. A line naming
+  the publisher ("NHS … Integrated Care Board", "Primary Care Digital Team", "… ICB - News")
+  gives way to the heading after it: two documents from one ICB are not one title.
 * published and edition: see ingest.dating; the PDF's creation date comes last.
-* status: what the opening states of this document: "Status: current", "This guidance has
+* status: what the opening states of this document: "Status: current" (or "Approved", a
+  document-control status meaning in force), "This guidance has
   been superseded by ...", "Superseded by ...", "Archived", "withdrawn". Nothing stated is
-  "unknown", never "historical": an unknown status is no verdict on the document.
+  "unknown", never "historical": an unknown status is no verdict on the document. Without a
+  statement, the period the document says it is in force for ("Applies from 1 April 2026 to
+  31 March 2027") makes it current while it runs and historical once it is over, as of the
+  ingest that read it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from typing import Optional
 
 from ingest.catalog import DocumentInfo
-from ingest.dating import date_from_text, opening, years_from_title
+from ingest.dating import date_from_text, opening, period_from_text, years_from_title
 from ingest.load import Document
 
 TITLE_BLOCKS = 4  # a title is among the first few blocks, after a site's section label
@@ -31,10 +38,16 @@ TITLE_CHARS = 150
 _GENERIC = frozenset("""news introduction contents overview summary home menu background foreword
     about guidance publication document article press release skip to main content""".split())
 _GENERIC_LINES = {"skip to main content", "table of contents", "press release", "executive summary"}
+# Who publishes it, above the title: "NHS Wrenmoor and Ashby Integrated Care Board", "Primary
+# Care Digital Team", a site's "… ICB - News". A document is cited by what it is, not by whom.
+_PUBLISHER = re.compile(
+    r"^.*\b(?:integrated care board|icb|ccg|clinical commissioning group|nhs trust|foundation trust|"
+    r"commissioning support unit|csu|local medical committee|lmc|team|directorate|nhs england)"
+    r"(?:\s*[-–—|:]\s*(?:news|latest news|blog|home|press releases?|updates?))?$", re.I)
 _STATUS_WORDS = {"current": "current", "in force": "current", "active": "current", "live": "current",
                  "superseded": "superseded", "replaced": "superseded", "out of date": "superseded",
                  "archived": "historical", "withdrawn": "historical", "historical": "historical",
-                 "historic": "historical", "rescinded": "historical"}
+                 "historic": "historical", "rescinded": "historical", "approved": "current"}
 _STATE = "|".join(sorted(map(re.escape, _STATUS_WORDS), key=len, reverse=True))
 _OPENS = r"(?:^|(?<=[.;|]\s))[ \t]*"
 _LABELLED_STATUS = re.compile(rf"{_OPENS}(?i:(?:document |publication )?status)\s*[:\-–]\s*(?P<state>(?i:{_STATE}))\b"
@@ -48,8 +61,9 @@ _LINE_LABEL = re.compile(r"^[\s\[(]*(?P<state>(?i:superseded|replaced|archived|w
                          r"(?P<rest>(?:\s+(?i:by|on|in)\b:?[^\n]{0,120})?)[\s\])]*$", re.M)
 
 
-def describe(document: Document, info: DocumentInfo) -> DocumentInfo:
-    """``info`` with each field the catalogue left out read from ``document``."""
+def describe(document: Document, info: DocumentInfo, today: Optional[datetime.date] = None) -> DocumentInfo:
+    """``info`` with each field the catalogue left out read from ``document``; ``today`` (by
+    default the date of the ingest) tells whether a period it states is over."""
     lines = opening(block.text for block in document.blocks)
     origins = dict(info.origins)
     title, edition, published, status, note = info.title, info.edition, info.published, info.status, info.status_note
@@ -61,7 +75,8 @@ def describe(document: Document, info: DocumentInfo) -> DocumentInfo:
         from_title = years_from_title(title) if origins.get("title") not in ("file name", None) else None
         if dated:
             published, origins["published"] = dated.published, "text"
-            edition = edition or dated.edition or (from_title.edition if from_title else None)
+            # The years a title names tell its editions apart better than a "Version 1.0" does.
+            edition = edition or (from_title.edition if from_title else None) or dated.edition
         elif from_title:
             published, origins["published"] = from_title.published, "pdf" if origins["title"] == "pdf" else "text"
             edition = edition or from_title.edition
@@ -71,7 +86,7 @@ def describe(document: Document, info: DocumentInfo) -> DocumentInfo:
         from_title = years_from_title(title)
         edition = from_title.edition if from_title else None
     if info.defaulted("status"):
-        stated = stated_status(lines)
+        stated = stated_status(lines) or status_from_period(lines, today or datetime.date.today())
         if stated:
             (status, note), origins["status"] = stated, "text"
     return dataclasses.replace(info, title=title, edition=edition, published=published, status=status,
@@ -90,14 +105,29 @@ def stated_status(lines: list[str]) -> Optional[tuple[str, str]]:
     return None
 
 
+def status_from_period(lines: list[str], today: datetime.date) -> Optional[tuple[str, str]]:
+    """Current while the period the document states it is in force for runs, historical after."""
+    period = period_from_text(lines)
+    if not period:
+        return None
+    start, end = period
+    if (start + "-00-00")[:10] <= today.isoformat() <= end:
+        return "current", f"In force from {start} to {end}, as its text states"
+    if end < today.isoformat():
+        return "historical", f"Its text states it was in force from {start} to {end}"
+    return None
+
+
 def _title(document: Document) -> tuple[Optional[str], str]:
-    if document.title:
+    """The PDF's title or the first heading; a line naming the publisher only when nothing
+    after it in the opening reads as a title."""
+    if document.title and (document.is_pdf or not _PUBLISHER.match(document.title)):
         return document.title, "pdf" if document.is_pdf else "text"
     blocks = document.blocks
-    for i, block in enumerate(blocks[:TITLE_BLOCKS]):
-        if i + 1 < len(blocks) and _reads_as_title(block.text) and not block.table_row:
-            return block.text, "text"
-    return None, "file name"
+    titles = [b.text for i, b in enumerate(blocks[:TITLE_BLOCKS])
+              if i + 1 < len(blocks) and _reads_as_title(b.text) and not b.table_row]
+    title = next((t for t in titles if not _PUBLISHER.match(t)), titles[0] if titles else document.title)
+    return (title, "text") if title else (None, "file name")
 
 
 def _reads_as_title(text: str) -> bool:

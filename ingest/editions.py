@@ -10,6 +10,11 @@ document whose status no catalogue gives:
 * every older edition is superseded by the newest, whatever its own text once said of itself
   ("Status: current" was true when it was written), and its status note names the newer one.
 
+A document saying it replaces another one held ("It replaces the NHS Wrenmoor CCG GP IT
+Operating Model 2019-2021 in full", "This policy supersedes the ...") is its successor whatever
+the titles: the one it names is superseded by it, and it is current if it states no status of
+its own, as the newest edition is.
+
 A catalogue's status always stands. The pass runs over every document in the index at each
 ingest, from what each document says of itself (kept in its provenance), so removing the
 newest edition makes the previous one current again.
@@ -29,6 +34,9 @@ _YEARISH = re.compile(r"\b(?:19|20)\d\d(?:\s*(?:[-–—/]|\bto\b)\s*(?:(?:19|20
 _VERSION = re.compile(r"\b(?:version|v|issue|edition|ed)\.?\s*\d+(?:\.\d+)*\b|\b(?:first|second|third|fourth|fifth|revised|updated|new)\s+edition\b", re.I)
 _NOT_WORDS = re.compile(r"[^\w]+")
 _FILLER = frozenset("the a an of for and in to".split())
+_REPLACES = re.compile(r"\b(?:[Tt]his(?: [\w-]+){1,3}|It) (?:replaces|supersedes|has replaced|has superseded) "
+                       r"(?:the )?(?P<name>[A-Z0-9][^.;:()\n]{3,200})")
+MIN_NAMED_WORDS = 3  # a title this short ("the policy") names no one document
 
 
 def title_stem(title: str) -> str:
@@ -39,7 +47,7 @@ def title_stem(title: str) -> str:
     return " ".join(words)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)
 class _Doc:
     source: str
     title: str
@@ -61,7 +69,7 @@ def apply_editions(passages: list[Passage]) -> list[Passage]:
     for group in groups.values():
         if len({d.published for d in group}) < 2:
             continue  # one date: copies of one edition, not editions (see ingest.duplicates)
-        group.sort(key=lambda d: (d.published + "-00-00")[:10], reverse=True)
+        group.sort(key=lambda d: _sortable(d.published), reverse=True)
         newest = group[0]
         for doc in group:
             if doc.provenance.get("status", "catalogue") == "catalogue":
@@ -71,6 +79,13 @@ def apply_editions(passages: list[Passage]) -> list[Passage]:
                     decided[doc.source] = ("current", _newest_note(group, doc))
             else:
                 decided[doc.source] = ("superseded", f"Superseded by a newer edition: “{newest.title}” ({newest.published}).")
+    for old, new in _replaced(passages, docs).items():
+        if old.provenance.get("status", "catalogue") != "catalogue":
+            decided[old.source] = ("superseded", f"Superseded by “{new.title}” ({new.published or 'date not stated'}), "
+                                                 "which says it replaces it.")
+        if new.provenance.get("status", "catalogue") != "catalogue" and new.status == "unknown" \
+                and decided.get(new.source, ("",))[0] != "superseded":
+            decided[new.source] = ("current", f"It replaces “{old.title}” ({old.published or 'date not stated'}).")
     out = []
     for p in passages:
         doc = docs[p.source]
@@ -84,6 +99,34 @@ def apply_editions(passages: list[Passage]) -> list[Passage]:
             p = dataclasses.replace(p, status=status, status_note=note, provenance=text, id="")
         out.append(p)
     return out
+
+
+def _words(text: str) -> list[str]:
+    return _NOT_WORDS.sub(" ", text.lower()).split()
+
+
+def _replaced(passages: list[Passage], docs: dict[str, _Doc]) -> dict[_Doc, _Doc]:
+    """Each document another one says it replaces, and that one: the name it gives starts
+    with the replaced document's title, and the replacing one is not the older."""
+    titles = {source: _words(doc.title) for source, doc in docs.items()}
+    found: dict[_Doc, _Doc] = {}
+    for p in passages:
+        if "replace" not in p.text and "supersede" not in p.text:
+            continue
+        for match in _REPLACES.finditer(p.text):
+            named = _words(match.group("name"))
+            for source, title in titles.items():
+                old, new = docs[source], docs[p.source]
+                if source == p.source or len(title) < MIN_NAMED_WORDS or named[: len(title)] != title:
+                    continue
+                if old.published and new.published and _sortable(new.published) < _sortable(old.published):
+                    continue
+                found[old] = new
+    return found
+
+
+def _sortable(published: str) -> str:
+    return (published + "-00-00")[:10]
 
 
 def _newest_note(group: list[_Doc], doc: _Doc) -> Optional[str]:

@@ -24,7 +24,7 @@ from typing import Optional
 from opmodel.errors import DocumentError
 from opmodel.terminal import CONTROL
 
-from ingest.text import ends_clause, is_bullet, normalise_space, starts_lowercase
+from ingest.text import ends_clause, is_bullet, markdown_row, normalise_space, starts_lowercase
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 DEFAULT_MAX_BYTES = 20_000_000  # of text: a 50 MB text file took ~50 minutes and ~1 GB to index
@@ -185,11 +185,14 @@ def markdown_blocks(text: str) -> list[Block]:
             # A setext heading: the paragraph line above is underlined with === or ---.
             blocks[-1] = Block(blocks[-1].text, heading_level=1 if line.startswith("=") else 2)
             open_paragraph = False
+        elif _MD_TABLE_DELIMITER.match(line) and "|" in line and blocks and blocks[-1].table_row:
+            blocks[-1] = Block(markdown_row(blocks[-1].text, names_columns=True), table_row=True)
+            open_paragraph = False
         elif _MD_RULE.match(line) or (_MD_TABLE_DELIMITER.match(line) and "|" in line):
             open_paragraph = False
         elif _MD_TABLE_ROW.match(line):
-            # The cells as written, outer pipes aside, so the row stays verbatim (an empty cell too).
-            blocks.append(Block(_MD_TABLE_ROW.match(line).group(1).strip(), table_row=True))
+            # Its cells as a PDF table row's are, so both read the same (an empty cell too).
+            blocks.append(Block(markdown_row(_MD_TABLE_ROW.match(line).group(1)), table_row=True))
             open_paragraph = False
         elif open_paragraph and not is_bullet(line):
             blocks[-1] = Block(join_lines(blocks[-1].text, line))

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Optional
 
 from opmodel.errors import DocumentError
-from opmodel.passage import TABLE_CELL_SEPARATOR
+from opmodel.table_rows import join_cells
 
 from ingest import pdftable
 from ingest.pdfcolumns import read_columns
@@ -178,11 +178,18 @@ def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
 
     Furniture is a line that recurs (digits aside) at the same place from the top or bottom
     of at least half the pages, or a bare page number, and that sits apart from the body: a
-    gap separates it from the text it borders. So a repeated line of body text is kept."""
+    gap separates it from the text it borders. So a repeated line of body text is kept, and so
+    is a line shaped like lines inside the pages (a table's rows)."""
     counts: Counter[tuple[int, str]] = Counter()
+    inside: Counter[str] = Counter()  # pages whose body (edges aside) holds a line of this shape
     for lines in pages:
-        counts.update({(place, _signature(lines[i].raw)) for place, i in _edges(lines)})
-    repeated = {key for key, n in counts.items() if n >= 2 and n >= 0.5 * len(pages)}
+        edges = _edges(lines)
+        counts.update({(place, _signature(lines[i].raw)) for place, i in edges})
+        at_edge = {i for _, i in edges}
+        inside.update({_signature(line.raw) for i, line in enumerate(lines) if i not in at_edge})
+    # A table's rows repeat their shape, digits aside ("Band 3 ... £300"), down every page,
+    # so one ending a page is content; a running header or footer is found only at the edges.
+    repeated = {key for key, n in counts.items() if n >= 2 and n >= 0.5 * len(pages) and inside[key[1]] < 2}
     leading = _leading(pages)
 
     def gap(line: _Line) -> bool:  # any space beyond the body's line spacing
@@ -261,6 +268,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     previous: Optional[str] = None  # the raw line the last block ended with; None after a gap
     indent = 0  # indentation of the last block's first line
     notes: list[Block] = []  # the last page's footnotes, placed after the paragraph it carries on to the next
+    carried: tuple[int, ...] = ()  # the columns of a table that ran to the foot of the last page
 
     def start(block: Block) -> None:
         """A new block: the footnotes held back from the page before come first."""
@@ -276,14 +284,16 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
             previous = None
         body = _footnotes_start(page_lines, gap_above)
         lines = page_lines[:body]
-        rows = {row.start: row for row in pdftable.find_rows([(line.raw, line.space) for line in lines], leading)}
+        found = pdftable.find_rows([(line.raw, line.space) for line in lines], leading, carried)
+        rows = {row.start: row for row in found}
+        carried = found[-1].columns if found and found[-1].end == len(lines) else ()  # a table going on overleaf
         i = 0
         while i < len(lines):
             line = lines[i]
             if i in rows:
                 row = rows[i]
-                cells = (reduce(_join, (normalise_space(part) for part in cell)) for cell in row.cells)
-                start(Block(TABLE_CELL_SEPARATOR.join(cells), page=page_number, table_row=True))
+                cells = [reduce(_join, map(normalise_space, cell)) if cell else "" for cell in row.cells]
+                start(Block(join_cells(cells, names_columns=row.opens_table), page=page_number, table_row=True))
                 previous, i = lines[row.end - 1].raw, row.end
                 continue
             text = normalise_space(line.raw)

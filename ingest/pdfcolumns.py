@@ -3,7 +3,8 @@
 Layout mode prints both columns on the same lines, so read line by line a sentence of the
 left column runs on into the right column's ("...GP IT services fund their own telephony...").
 A page is in two columns when most of its lines break at the same place, a gutter no line
-crosses, and the text on the left of it is running text, not a table's short cells. Lines
+crosses, and the text on the left of it is running text, not a table's short cells or its
+other columns. Lines
 crossing the gutter above or below the columns (a title across the page) keep their place.
 """
 
@@ -16,6 +17,7 @@ from ingest.pdftable import SLACK, TEXT_COLUMN_CHARS, pieces
 
 MIN_COLUMN_LINES = 8  # lines with text on both sides of the gutter: fewer is a table or a coincidence
 MIN_SHARE = 0.5  # of the page's lines, in the stretch that no line crosses
+TABLE_SHARE = 0.25  # of that stretch's lines with several cells left of the gutter: a table
 
 Line = tuple[str, int]  # layout text, space above it
 
@@ -30,6 +32,11 @@ def read_columns(lines: Sequence[Line]) -> Optional[list[Line]]:
     first = inside.index(True)
     last = len(inside) - 1 - inside[::-1].index(True)
     if not all(inside[first : last + 1]) or last + 1 - first < max(MIN_COLUMN_LINES, MIN_SHARE * len(lines)):
+        return None
+    # A table's last column (a page of rows "Body 23   Body 23 holds...   Signs off") leaves a
+    # gutter too; its lines have several cells left of it, where a column of text has one run.
+    cells_left = sum(len(pieces(raw[:gutter])) > 1 for raw, _ in lines[first : last + 1])
+    if cells_left > TABLE_SHARE * (last + 1 - first):
         return None
     left, right = [], []
     left_space = right_space = 0

@@ -18,7 +18,8 @@ Read as paragraphs, those lines give fragments that belong to no cell. Here:
   cell's text at the top, reportlab at the bottom). A table without that extra space is
   read as word processors lay it out: each line of three or more cells (two, in a table of
   two columns) starts a row;
-* a row's cells are each column's pieces, top to bottom.
+* a row's cells are each column's pieces, top to bottom; a column with none is an empty cell,
+  kept so the cells after it stay under their own column.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ _PIECE = re.compile(r"\S+(?: {1,2}\S+)*")  # text runs apart from the next by 3+
 class Row:
     start: int  # index of the row's first line on the page
     end: int  # index after its last line
-    cells: tuple[tuple[str, ...], ...]  # per non-empty cell, its lines top to bottom
+    cells: tuple[tuple[str, ...], ...]  # per column, its cell's lines top to bottom (none: an empty cell)
+    columns: tuple[int, ...] = ()  # where its table's columns start on the line
+    opens_table: bool = False  # the first row found of its table: the one naming the columns
 
 
 def pieces(raw: str) -> list[tuple[int, str]]:
@@ -51,9 +54,11 @@ def pieces(raw: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _PIECE.finditer(raw)]
 
 
-def find_rows(lines: Sequence[tuple[str, int]], leading: int) -> list[Row]:
+def find_rows(lines: Sequence[tuple[str, int]], leading: int, carried: Sequence[int] = ()) -> list[Row]:
     """The table rows among a page's (layout line, space above it) pairs, in page order;
-    ``leading`` is the space between the lines of a paragraph."""
+    ``leading`` is the space between the lines of a paragraph. ``carried``: the columns of a
+    table that ran to the foot of the page before; rows opening this page that fit them carry
+    on that table, whatever cells their first line leaves empty."""
     laid = [pieces(raw) for raw, _ in lines]
     rows: list[Row] = []
     i = 0
@@ -61,18 +66,19 @@ def find_rows(lines: Sequence[tuple[str, int]], leading: int) -> list[Row]:
         if len(laid[i]) < 2:
             i += 1
             continue
-        columns = [start for start, _ in laid[i]]
+        carries = i == 0 and bool(carried) and _columns_of(laid[0], list(carried)) is not None
+        columns = list(carried) if carries else [start for start, _ in laid[i]]
         end = i + 1
         while end < len(lines) and _columns_of(laid[end], columns) is not None:
             end += 1
-        if len(columns) < MIN_CELLS and not _two_column_table(laid[i:end]):
+        if not carries and len(columns) < MIN_CELLS and not _two_column_table(laid[i:end]):
             i += 1
             continue
         # A header row with an empty first cell ("     ICB     Practice") fits the columns of
         # the rows under it without starting the table itself.
         first = i - 1 if i and len(laid[i - 1]) >= 2 and (not rows or rows[-1].end < i) \
             and _columns_of(laid[i - 1], columns) is not None else i
-        found = _rows(lines, laid, columns, first, end, leading)
+        found = _rows(lines, laid, columns, first, end, leading, opens=not carries)
         rows.extend(found)
         i = found[-1].end
     return rows
@@ -98,7 +104,7 @@ def _columns_of(line: list[tuple[int, str]], columns: list[int]):
     return found
 
 
-def _rows(lines, laid, columns: list[int], first: int, end: int, leading: int) -> list[Row]:
+def _rows(lines, laid, columns: list[int], first: int, end: int, leading: int, opens: bool) -> list[Row]:
     inner = min([leading] + [lines[j][1] for j in range(first + 1, end)])
 
     def spaced(j: int) -> bool:
@@ -110,7 +116,8 @@ def _rows(lines, laid, columns: list[int], first: int, end: int, leading: int) -
         end -= 1
     padded = any(spaced(j) for j in range(first + 1, end))
     starts = [j for j in range(first + 1, end) if (spaced(j) if padded else len(laid[j]) >= min(MIN_CELLS, len(columns)))]
-    return [Row(a, b, _cells(laid, columns, a, b)) for a, b in zip([first] + starts, starts + [end])]
+    bounds = list(zip([first] + starts, starts + [end]))
+    return [Row(a, b, _cells(laid, columns, a, b), tuple(columns), opens_table=opens and a == first) for a, b in bounds]
 
 
 def _cells(laid, columns: list[int], start: int, end: int) -> tuple[tuple[str, ...], ...]:
@@ -118,4 +125,4 @@ def _cells(laid, columns: list[int], start: int, end: int) -> tuple[tuple[str, .
     for j in range(start, end):
         for column, (_, text) in zip(_columns_of(laid[j], columns), laid[j]):
             cells[column].append(text)
-    return tuple(tuple(cell) for cell in cells if cell)
+    return tuple(tuple(cell) for cell in cells)

@@ -30,7 +30,7 @@ def source_rows(passages: list[Passage]) -> list[dict]:
         provenance = json.loads(p.provenance) if p.provenance else {}
         row = rows.setdefault(p.source, {
             "source": p.source, "title": p.title, "published": p.published, "status": p.status,
-            "status_note": p.status_note, "edition": provenance.get("edition"),
+            "status_note": p.status_note, "edition": provenance.get("edition"), "url": p.url,
             "origins": {name: provenance.get(name, "catalogue") for name in ("title", "published", "status")},
             "passages": 0,
         })
@@ -40,7 +40,8 @@ def source_rows(passages: list[Passage]) -> list[dict]:
             counts[p.source] = counts.get(p.source, 0) + 1
     for source, counts in cited_from.items():
         row = rows.setdefault(source, {"source": source, "title": None, "published": None, "status": None,
-                                       "status_note": None, "edition": None, "origins": {}, "passages": 0})
+                                       "status_note": None, "edition": None, "url": None, "origins": {},
+                                       "passages": 0})
         row["duplicates_cited_from"] = dict(sorted(counts.items()))
     for row in rows.values():
         row.setdefault("duplicates_cited_from", {})
@@ -62,6 +63,8 @@ def render_rows(rows: list[dict], cols: int = 100) -> str:
                  f"  from: title {_SAID[o['title']]}, date {_SAID[o['published']]}, status {_SAID[o['status']]}"]
         if r["status_note"] and o.get("status") != "catalogue" and not r["status_note"].lower().startswith("status"):
             lines.append(textwrap.fill(f"status: {r['status_note']}", cols, initial_indent="  ", subsequent_indent="    "))
+        if r["url"]:
+            lines.append(f"  online: {r['url']}")
         if elsewhere:
             lines.append(f"  also holds passages indexed once under another file: {elsewhere}")
         blocks.append("\n".join(lines))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from opmodel.table_rows import join_cells
 from opmodel.terminal import CONTROL
 
 _SPACE = re.compile(r"\s+")
@@ -21,6 +22,7 @@ _LABEL = r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]"  # "1.", "(a)", "iv)": a numbere
 _BULLET = re.compile(rf"^(?:[•◦▪▫●○■□‣⁃∙·►▸✓✔\-–—*+]|{_LABEL})\s+\S")
 _NUMBERED_ITEM = re.compile(rf"^{_LABEL}\s+\S")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_MD_CELL_EDGE = re.compile(r"(?<!\\)\|")  # an escaped "\|" is text inside a cell
 _CLAUSE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
 
@@ -60,3 +62,9 @@ def ends_clause(line: str) -> bool:
 
 def starts_lowercase(line: str) -> bool:
     return bool(line) and line[0].islower()
+
+
+def markdown_row(inner: str, names_columns: bool = False) -> str:
+    """A markdown pipe table row (outer pipes aside) as its cells joined by " | ", however the
+    author spaced them ("|ICB|Practice|" and "| ICB | Practice |" are one row)."""
+    return join_cells(_MD_CELL_EDGE.split(inner), names_columns)

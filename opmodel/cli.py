@@ -1,7 +1,7 @@
 """`opmodel`: the one front door, for people and for CI.
 
 Each package owns its sub-commands (``ingest.cli``, ``answer.cli``, ``eval.cli``, ``bot.cli``,
-``bench.cli``) and registers them here. This module is the edge where errors become one line of
+``bot.feedback_cli``, ``bench.cli``) and registers them here. This module is the edge where errors become one line of
 text and an exit code: nothing below it prints a traceback at a user.
 """
 
@@ -19,15 +19,19 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 EPILOG = """\
 quick start:
-  opmodel ingest                       index the documents in corpus/
+  opmodel ingest                       index the shipped documents (or OPMODEL_CORPUS_DIR)
   opmodel ask "Who pays for the practice phone system?"
   opmodel chat                         ask follow-up questions interactively
   opmodel sources                      what is indexed, with dates and status
+  opmodel init my-docs                 copy the documents, catalogue and Slack manifest to edit
   opmodel eval                         run the known Q&A pairs and print the scores
   opmodel slack                        run the Slack bot (Socket Mode)
+  opmodel feedback                     what Slack users said of the answers
 
 settings come from OPMODEL_* environment variables or a .env file, e.g.
-  OPMODEL_INDEX=.opmodel/index         where the embedded index lives
+  OPMODEL_HOME=~/opmodel-data          where the index and feedback database live
+                                       (default: the user data folder, e.g. ~/.local/share/opmodel)
+  OPMODEL_CORPUS_DIR=my-docs/corpus    the documents `opmodel ingest` indexes
   OPMODEL_CHROMA_URL=http://host:8000  use a `chroma run` server instead
 """
 
@@ -57,8 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     from answer import tune_cli
     from bench import cli as bench_cli
     from bot import cli as bot_cli
+    from bot import feedback_cli
     from eval import cli as eval_cli
     from ingest import cli as ingest_cli
+    from opmodel import init_cli
 
     parser = argparse.ArgumentParser(
         prog="opmodel",
@@ -70,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opmodel {version()}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (ingest_cli, answer_cli, tune_cli, eval_cli, bot_cli, bench_cli):
+    for module in (init_cli, ingest_cli, answer_cli, tune_cli, eval_cli, bot_cli, feedback_cli, bench_cli):
         module.register(sub)
     return parser
 

@@ -11,12 +11,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
+from opmodel.table_rows import CELL_SEPARATOR as TABLE_CELL_SEPARATOR  # between a row's cells
+from opmodel.table_rows import labelled_text
+
 # "unknown": nothing (no catalogue entry, no statement in the document) says, so no answer calls
 # it current or historical; it is shown as "date not stated" when it has no date either.
 STATUSES = ("current", "superseded", "historical", "unknown")
 # The status note older indexes gave a document no catalogue described (ingest no longer writes it).
 UNDESCRIBED_NOTE = "not described in metadata.yaml yet, so its status is assumed, not known"
-TABLE_CELL_SEPARATOR = " | "  # between the cells of a table row, as the loaders write it
 
 
 def content_hash(text: str) -> str:
@@ -41,6 +43,7 @@ class Passage:
     provenance: Optional[str] = None
     # Other files holding this same passage, as (source, doc_hash): it is indexed once (see ingest.duplicates)
     also_in: tuple[tuple[str, str], ...] = ()
+    url: Optional[str] = None  # the document's web address, from its catalogue entry
     id: str = field(default="")
 
     def __post_init__(self):
@@ -55,8 +58,11 @@ class Passage:
             object.__setattr__(self, "id", content_hash(key))
 
     def embedding_text(self) -> str:
-        """What the embedder sees: the section path gives short passages their context."""
-        return f"{self.section}: {self.text}" if self.section else self.text
+        """What the embedder sees: the section path gives short passages their context, and a
+        table row is its label and each cell under its column's name ("Telephony — Funded
+        by: Practice"), so the model reads which cell says what."""
+        text = labelled_text(self.text, self.column_names) if TABLE_CELL_SEPARATOR in self.text else self.text
+        return f"{self.shown_section}: {text}" if self.shown_section else text
 
     @property
     def embedding_key(self) -> str:
@@ -79,6 +85,15 @@ class Passage:
             return leaf
         return next((line for line in self.text.split("\n") if TABLE_CELL_SEPARATOR in line), None)
 
+    @property
+    def shown_section(self) -> Optional[str]:
+        """The section path a reader is shown: without the row naming a table's columns, since
+        a row is shown with each cell under its column's name (see opmodel.table_rows)."""
+        columns = self.column_names if TABLE_CELL_SEPARATOR in self.text else None
+        if not (self.section and columns):
+            return self.section
+        return " > ".join(h for h in self.section.split(" > ") if h != columns) or None
+
     def sentence_texts(self) -> list[str]:
         if not self.sentences:
             return [self.text]
@@ -100,6 +115,7 @@ class Passage:
             "embedding_key": self.embedding_key,
             "provenance": self.provenance,
             "also_in": json.dumps(self.also_in) if self.also_in else None,
+            "url": self.url,
         }
         return {k: v for k, v in meta.items() if v is not None}
 
@@ -120,4 +136,5 @@ class Passage:
             doc_hash=meta.get("doc_hash", ""),
             provenance=meta.get("provenance"),
             also_in=tuple(tuple(pair) for pair in json.loads(meta.get("also_in", "[]"))),
+            url=meta.get("url"),
         )

@@ -145,7 +145,7 @@ def test_follow_up_whose_own_words_are_on_the_subject_is_answered(assistant):
 def test_answer_json_matches_the_contract(assistant):
     data = assistant.ask("What is Lot 2?").to_json()
     assert set(data) == {"question", "answer", "abstained", "citations", "elapsed_ms"}
-    assert set(data["citations"][0]) == {"n", "source", "title", "published", "status", "page", "section", "text", "score"}
+    assert set(data["citations"][0]) == {"n", "source", "title", "published", "status", "page", "section", "url", "text", "score"}
     assert data["elapsed_ms"] > 0
 
 

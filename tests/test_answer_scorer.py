@@ -81,3 +81,39 @@ def test_a_scorer_names_its_bad_setting(threshold, share, message):
 def test_the_shipped_weights_match_the_features():
     scorer = Scorer.load()
     assert scorer.features == FEATURES and 0.0 < scorer.threshold < 1.0
+
+
+def test_cross_validation_scores_each_question_once_by_a_fit_that_never_saw_it(monkeypatch):
+    rng = np.random.default_rng(11)
+    examples = [_example(i, i % 4 != 0, rng) for i in range(60)]
+    seen_by = {}
+    real_fitted = tune.fitted
+
+    def recording(train, version=""):
+        scorer = real_fitted(train, version)
+        seen_by[id(scorer)] = {e.pair_id for e in train}
+        return scorer
+
+    monkeypatch.setattr(tune, "STEPS", 300)
+    monkeypatch.setattr(tune, "fitted", recording)
+    scored = []
+    monkeypatch.setattr(tune, "_figures_by_set", lambda held: scored.extend(held) or {})
+    tune.cross_validate(examples, folds=3)
+    assert sorted(e.pair_id for _, e in scored) == sorted(e.pair_id for e in examples)
+    assert all(e.pair_id not in seen_by[id(s)] for s, e in scored)
+
+
+def test_cross_validated_figures_hold_on_a_learnable_problem():
+    rng = np.random.default_rng(12)
+    examples = [_example(i, i % 4 != 0, rng) for i in range(80)]
+    tune.STEPS, steps = 300, tune.STEPS
+    try:
+        figures = tune.cross_validate(examples, folds=4)["all"]
+    finally:
+        tune.STEPS = steps
+    assert figures["questions"] == 80 and figures["lead_correct"] >= 0.9
+
+
+def test_cross_validation_needs_two_folds():
+    with pytest.raises(ValueError, match="folds must be at least 2, got 1"):
+        tune.cross_validate([], folds=1)

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from answer.types import Answer, Citation
-from bot.blocks import FALLBACK_LIMIT, MAX_BLOCKS, SECTION_LIMIT, friendly_date, render_answer, thanked
+from bot.blocks import (FALLBACK_LIMIT, MAX_BLOCKS, SECTION_LIMIT, friendly_date, render_answer, thanked,
+                        with_classic_feedback)
 from opmodel.passage import Passage
 from slackfake import payloads
 from slackfake.harness import SIGNING_SECRET, bot_settings, fake_slack, start_http_bot  # noqa: F401 (fixtures)
@@ -57,7 +58,7 @@ def test_very_long_passages_and_many_citations_stay_within_block_kit_limits():
     message = render_answer(answer, share=True)
     assert_within_slack_limits(message.as_kwargs())
     assert "more passages were cited" in json.dumps(message.blocks)
-    assert message.blocks[-1]["type"] == "actions", "the feedback buttons survive the cut"
+    assert [b["type"] for b in message.blocks[-2:]] == ["context_actions", "actions"], "the buttons survive the cut"
     assert_within_slack_limits({"text": message.text, "blocks": thanked(message.blocks, helpful=False)})
 
 
@@ -136,3 +137,31 @@ def test_an_answer_with_a_currency_note_and_a_reading_has_no_gap_where_the_note_
                     citations=[Citation(n=1, passage=passage, score=0.9)], currency_notes=[note])
     head = render_answer(answer).blocks[0]["text"]["text"]
     assert head == "“CCGs buy clinical systems.” [1]\n\n(Read “clincal” as “clinical”.)"
+
+
+def test_a_click_on_an_answer_posted_with_the_old_buttons_keeps_its_share_button():
+    legacy = [{"type": "section", "text": {"type": "mrkdwn", "text": "“A.” [1]"}},
+              {"type": "actions", "block_id": "opmodel_feedback", "elements": [
+                  {"type": "button", "action_id": "feedback_helpful", "value": "{}"},
+                  {"type": "button", "action_id": "feedback_not_helpful", "value": "{}"},
+                  {"type": "button", "action_id": "share_answer", "value": "{}"}]}]
+    blocks = thanked(legacy, helpful=True)
+    assert [e["action_id"] for b in blocks for e in b.get("elements", []) if "action_id" in e] == ["share_answer"]
+    assert "glad it helped" in json.dumps(blocks)
+
+
+def test_slack_feedback_buttons_and_their_ordinary_stand_ins_carry_the_same_answer():
+    answer = Answer(question="q", text="“A.” [1]", abstained=False,
+                    citations=[Citation(1, Passage(source="a", text="A.", ordinal=0, title="T", status="current"), 1)])
+    blocks = render_answer(answer, answer_id="abc", share=True).blocks
+    [feedback] = [b for b in blocks if b["type"] == "context_actions"]
+    [element] = feedback["elements"]
+    assert element["type"] == "feedback_buttons"
+    assert {json.loads(element[k]["value"])["r"] for k in ("positive_button", "negative_button")} == {"helpful", "not_helpful"}
+    assert all(len(element[k]["text"]["text"]) <= 75 and len(element[k]["accessibility_label"]) <= 75
+               for k in ("positive_button", "negative_button")), "Slack's limits for these buttons"
+    classic = with_classic_feedback(blocks)
+    buttons = [e for b in classic if b["type"] == "actions" for e in b["elements"]]
+    assert [e["action_id"] for e in buttons] == ["feedback_helpful", "feedback_not_helpful", "share_answer"]
+    assert {json.loads(e["value"])["a"] for e in buttons} == {"abc"}
+    assert with_classic_feedback(classic) is None, "nothing left to swap"

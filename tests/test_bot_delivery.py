@@ -67,10 +67,13 @@ def test_a_post_slower_than_the_client_timeout_is_not_followed_by_an_apology(bot
 
 
 def test_an_answer_slack_refuses_outright_gets_an_apology(http_bot, fake_slack):
+    # Refused with Slack's feedback buttons and again with ordinary ones (bot.delivery.post_message).
+    fake_slack.api.fail_next("chat.postMessage", error="invalid_blocks")
     fake_slack.api.fail_next("chat.postMessage", error="invalid_blocks")
     deliver(http_bot, payloads.mention(QUESTION))
     [post] = fake_slack.api.wait_for("chat.postMessage")
     assert "Sorry" in post.params["text"] and "reference" in post.params["text"]
+    assert len(fake_slack.api.calls_to("chat.postMessage", include_failed=True)) == 3
 
 
 @pytest.fixture
@@ -96,8 +99,8 @@ def test_answers_and_dedupe_go_on_in_memory_when_the_database_is_unusable(bot_as
         assert post.params.get("metadata") and not apologies(fake_slack)
 
         # The buttons still work from memory: Share finds the question.
-        [actions] = [b for b in post.params["blocks"] if b["type"] == "actions"]
-        share = {"type": "button", "action_id": "share_answer", "value": actions["elements"][0]["value"]}
+        [lead] = [b for b in post.params["blocks"] if b.get("accessory")]
+        share = {"type": "button", "action_id": "share_answer", "value": lead["accessory"]["value"]}
         deliver(bot, payloads.button_click(share, response_url=fake_slack.api.response_url("m1")))
         shared = fake_slack.api.wait_for("chat.postMessage", 2)[1]
         assert "shared an answer" in json.dumps(shared.params["blocks"])

@@ -40,8 +40,8 @@ def test_mention_is_answered_in_a_thread_under_the_question(http_bot, fake_slack
     blocks = post.params["blocks"]
     texts = json.dumps(blocks)
     assert "[1]" in texts and "Smartcards issued by an approved NHS Registration Authority" in texts
-    actions = [b for b in blocks if b["type"] == "actions"]
-    assert [e["action_id"] for e in actions[0]["elements"]] == ["feedback_helpful", "feedback_not_helpful"]
+    actions = [b for b in blocks if b["type"] == "context_actions"]
+    assert [(e["type"], e["action_id"]) for e in actions[0]["elements"]] == [("feedback_buttons", "answer_feedback")]
     assert stored_question(http_bot, post) == QUESTION
     assert QUESTION not in json.dumps(post.params["metadata"]) and QUESTION not in json.dumps(actions)
 

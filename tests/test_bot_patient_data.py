@@ -95,9 +95,8 @@ def test_a_comment_with_an_nhs_number_in_any_form_is_refused(http_bot, fake_slac
     [post] = fake_slack.api.wait_for("chat.postMessage")
     message = {"type": "message", "ts": fake_slack.api.messages[-1]["ts"], "text": post.params["text"],
                "blocks": post.params["blocks"], "user": "UBOT", "bot_id": "BBOT"}
-    [actions] = [b for b in post.params["blocks"] if b["type"] == "actions"]
-    not_helpful = [e for e in actions["elements"] if e["action_id"] == "feedback_not_helpful"][0]
-    deliver(http_bot, payloads.button_click(not_helpful, message=message))
+    [actions] = [b for b in post.params["blocks"] if b["type"] == "context_actions"]
+    deliver(http_bot, payloads.feedback_click(actions["elements"][0], positive=False, message=message))
     [opened] = fake_slack.api.wait_for("views.open")
     for form in (FORMS["en dash"], "943\u00ad476\u00ad5919", "943:476:5919"):
         submit = payloads.view_submission("feedback_comment", opened.params["view"]["private_metadata"],

@@ -1,10 +1,15 @@
-"""The fast MiniLM encoder must give the vectors sentence-transformers gives."""
+"""The numpy MiniLM encoder must give the vectors sentence-transformers gives, without PyTorch."""
+
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from opmodel.embedding import DIMENSION, MiniLMEmbedder, SentenceTransformerEmbedder, default_embedder
 
+ROOT = Path(__file__).resolve().parents[1]
 TEXTS = [
     "Who pays for the practice phone system?",
     "GP telephony remains a practice responsibility.",
@@ -13,11 +18,20 @@ TEXTS = [
 ]
 
 
-def test_fast_encoder_matches_sentence_transformers():
-    fast = default_embedder().embed(TEXTS)
+def test_numpy_encoder_matches_sentence_transformers():
+    ours = default_embedder().embed(TEXTS)
     reference = SentenceTransformerEmbedder().embed(TEXTS)
-    assert fast.shape == reference.shape == (len(TEXTS), DIMENSION)
-    assert np.abs(fast - reference).max() < 1e-5
+    assert ours.shape == reference.shape == (len(TEXTS), DIMENSION)
+    assert ours.dtype == np.float32
+    assert np.abs(ours - reference).max() <= 1e-5
+
+
+def test_a_big_batch_matches_one_text_at_a_time():
+    # Many texts of mixed lengths: sorted into padded batches, several threads; same vectors.
+    texts = [f"{TEXTS[i % 3]} {i}" for i in range(40)] + [TEXTS[3]]
+    together = MiniLMEmbedder(batch_size=8).embed(texts)
+    one_by_one = np.vstack([default_embedder().embed([t]) for t in texts])
+    assert np.abs(together - one_by_one).max() <= 1e-5
 
 
 def test_vectors_are_unit_length_and_order_is_kept():
@@ -34,3 +48,14 @@ def test_empty_input_gives_empty_matrix():
 def test_bad_batch_size_names_the_value():
     with pytest.raises(ValueError, match="got 0"):
         MiniLMEmbedder(batch_size=0)
+
+
+def test_embedding_never_imports_torch():
+    script = (
+        "import sys\n"
+        "from opmodel.embedding import default_embedder\n"
+        "assert default_embedder().embed(['Who pays for the phones?']).shape == (1, 384)\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

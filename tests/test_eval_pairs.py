@@ -88,16 +88,23 @@ def test_both_splits_hold_every_kind_of_question(eval_set, pairs):
     assert 0.5 <= share <= 0.7
 
 
-def test_every_evidence_quote_is_verbatim_in_its_source(pairs, corpus_texts):
+def test_every_evidence_quote_is_verbatim_in_the_corpus_and_one_in_its_source(pairs, corpus_texts):
+    # Evidence quotes are alternatives: a later FAQ may answer as well as the operating model the
+    # pair names as its source, and a lead quoting it is right. The source still holds one.
     unknown = sorted({p.source for p in pairs if p.answerable} - set(corpus_texts))
     assert not unknown, "pairs cite documents that are not in the corpus"
     missing = [
         (p.id, quote)
         for p in pairs
         for quote in p.evidence
-        if normalise_whitespace(quote) not in corpus_texts[p.source]
+        if not any(normalise_whitespace(quote) in text for text in corpus_texts.values())
     ]
     assert not missing
+    sourceless = [
+        p.id for p in pairs if p.answerable
+        and not any(normalise_whitespace(quote) in corpus_texts[p.source] for quote in p.evidence)
+    ]
+    assert not sourceless
 
 
 def test_evidence_quotes_are_short_phrases(pairs):

@@ -284,3 +284,13 @@ def test_a_labelled_date_is_not_a_heading(tmp_path):
     (passage,) = chunk_document(doc, DocumentInfo(source="model.md", title="t", status="current"))
     assert passage.section == "GP IT operating model 2023"
     assert passage.text == "Published: 3 April 2023\nThe ICB funds the clinical system for every practice."
+
+
+def test_a_line_dating_the_page_heads_nothing(tmp_path):
+    """"Last updated ... by the team" says when the page was written; the passages under it are
+    not filed in a section named after a date."""
+    passages = chunk(tmp_path, "# Practice IT questions\n\nLast updated 3 October 2026 by the Digital Team\n\n"
+                               "This page answers what practices ask most often about their IT.\n\n"
+                               "## Getting help\n\nCall the service desk when the clinical system is down.\n", name="faq.md")
+    assert [p.section for p in passages if "This page answers" in p.text] == ["Practice IT questions"]
+    assert by_text(passages, "Call the service desk").section == "Practice IT questions > Getting help"

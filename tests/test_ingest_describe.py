@@ -53,12 +53,16 @@ def test_a_briefing_that_states_its_date_and_status_is_cited_by_them(tmp_path):
     ("Page last updated: 12/01/2024", "2024-01-12", None),
     ("- 11 December 2006", "2006-12-11", None),
     ("Published 3 April 2014. Last updated 9 June 2016", "2016-06-09", None),
+    ("Kestrel CSU. Version 3.0, published 2 May 2019. Agreed by the board.", "2019-05-02", "Version 3.0"),
+    ("Approval date: 22 April 2026", "2026-04-22", None),
+    ("Approved by: the Digital Board, 2 March 2026", None, None),  # says who approved it, and when they met
+    ("HARTLEY BRIDGE, ELMSHIRE, 4 November 2025 - Practices can now book engineer visits online.", "2025-11-04", None),
 ])
 def test_the_date_and_edition_the_opening_states(tmp_path, line, published, edition):
     path = tmp_path / "page.txt"
     path.write_text(f"Remote access for practice staff\n{line}\nStaff connect through the ICB's secure gateway.\n")
     info = described(path)
-    assert (info.published, info.edition, info.origin("published")) == (published, edition, "text")
+    assert (info.published, info.edition, info.origin("published")) == (published, edition, "text" if published else "default")
 
 
 def test_a_date_inside_a_sentence_or_not_a_date_dates_nothing(tmp_path):
@@ -92,6 +96,7 @@ def test_a_pdf_is_titled_and_dated_by_its_metadata_last(tmp_path):
     ("Superseded by: GP IT operating model 2023", "superseded"),
     ("[Archived]", "historical"),
     ("This page was withdrawn on 3 May 2020.", "historical"),
+    ("Status: Approved", "current"),  # document control's word for a policy in force
 ])
 def test_the_status_the_document_states_of_itself(tmp_path, statement, status):
     path = tmp_path / "old.txt"
@@ -123,3 +128,57 @@ def test_the_catalogue_has_the_last_word_on_each_field_it_gives(tmp_path):
     info = described(path, load_catalog(tmp_path).info("brief.txt"))
     assert (info.title, info.status, info.published) == ("Cyber briefing (catalogue)", "superseded", "2023-12-01")
     assert info.origins == {"title": "catalogue", "published": "text", "status": "catalogue"}
+
+
+@pytest.mark.parametrize("opening, title", [
+    ("# Elmshire Integrated Care Board\n\n## Practice hardware funding rules 2026/27\n\nVersion 1.0.", "Practice hardware funding rules 2026/27"),
+    ("Elmshire ICB - News\n\nEngineer visits can now be booked online\n\nPractices book visits on the portal.", "Engineer visits can now be booked online"),
+    ("ELMSHIRE INTEGRATED CARE BOARD\nPrimary Care Digital Team\n\nREMOTE ACCESS NOTE FOR PRACTICES\n\nStaff connect through the gateway.",
+     "REMOTE ACCESS NOTE FOR PRACTICES"),
+])
+def test_a_line_naming_the_publisher_gives_way_to_the_title_under_it(tmp_path, opening, title):
+    """Two documents from one ICB are not two editions of one title "Elmshire ICB"."""
+    path = tmp_path / ("doc.md" if opening.startswith("#") else "doc.txt")
+    path.write_text(opening + "\nThe ICB funds one device per clinical room.\n")
+    assert described(path).title == title
+
+
+def test_the_period_a_document_is_in_force_for_says_whether_it_is_current(tmp_path):
+    import datetime
+
+    path = tmp_path / "rules.txt"
+    path.write_text("Practice hardware funding rules\nPublished 3 March 2026. Applies from 1 April 2026 to 31 March 2027.\n"
+                    "The ICB funds one device per clinical room.\n")
+    document = load_document(path, path.name)
+    during = describe(document, DocumentInfo.undescribed(path.name), today=datetime.date(2026, 9, 1))
+    assert (during.status, during.origin("status")) == ("current", "text")
+    assert during.status_note == "In force from 2026-04-01 to 2027-03-31, as its text states"
+    after = describe(document, DocumentInfo.undescribed(path.name), today=datetime.date(2027, 6, 1))
+    assert after.status == "historical"
+    before = describe(document, DocumentInfo.undescribed(path.name), today=datetime.date(2026, 3, 10))
+    assert before.status == "unknown"  # published ahead of its period: nothing says it is in force yet
+
+
+def test_a_document_saying_it_replaces_another_supersedes_it_whatever_their_titles(tmp_path):
+    from ingest.chunk import chunk_document
+    from ingest.editions import apply_editions
+
+    old = tmp_path / "old_model.md"
+    old.write_text("# Elmshire CCG GP IT Operating Model 2018-2020\n\nVersion 1.0, published 5 June 2018.\n\n"
+                   "The CCG funds the practice network.\n")
+    new = tmp_path / "new_model.md"
+    new.write_text("# Elmshire Primary Care Digital Services Operating Model\n\nPublished: 1 May 2025\n\n"
+                   "This operating model sets out who funds what. It replaces the Elmshire CCG GP IT Operating Model "
+                   "2018-2020 in full.\n")
+    aside = tmp_path / "aside.md"  # a third document naming the old one is no successor of it
+    aside.write_text("# Practice IT questions\n\nPublished: 2 June 2025\n\nThe Elmshire CCG GP IT Operating Model 2018-2020 "
+                     "no longer applies: the ICB's own model replaces it.\n")
+    passages = []
+    for path in (old, new, aside):
+        document = load_document(path, path.name)
+        passages += chunk_document(document, describe(document, DocumentInfo.undescribed(path.name)))
+    status = {p.source: (p.status, p.status_note) for p in apply_editions(passages)}
+    assert status["old_model.md"] == ("superseded", "Superseded by “Elmshire Primary Care Digital Services Operating Model” "
+                                                    "(2025-05-01), which says it replaces it.")
+    assert status["new_model.md"] == ("current", "It replaces “Elmshire CCG GP IT Operating Model 2018-2020” (2018-06-05).")
+    assert status["aside.md"] == ("unknown", None)

@@ -275,11 +275,23 @@ def test_cli_prints_a_summary_and_exits_1_when_a_file_failed(corpus, monkeypatch
     out, err = capsys.readouterr()
     assert "2 added, 0 updated, 0 removed, 0 unchanged, 1 failed" in out
     assert "failed: broken.pdf" in err and "Traceback" not in err
+    assert "The other 2 changed files were indexed" in err
     (corpus / "broken.pdf").unlink()
     assert main(["ingest"]) == 0
     out, _ = capsys.readouterr()
     assert "0 added, 0 updated, 0 removed, 2 unchanged, 0 failed" in out
     assert "0 embeddings computed" in out
+
+
+def test_the_cli_never_claims_files_were_indexed_when_none_were(monkeypatch, capsys, tmp_path):
+    from opmodel.cli import main
+
+    monkeypatch.setenv("OPMODEL_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("OPMODEL_CORPUS_DIR", str(tmp_path))
+    assert main(["ingest", "--quiet", str(tmp_path / "nowhere")]) == 1
+    _, err = capsys.readouterr()
+    assert "no such file or folder" in err and "Nothing new was indexed" in err
+    assert "other" not in err
 
 
 def test_an_unreadable_metadata_file_stops_before_touching_the_index(index, corpus):

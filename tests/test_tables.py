@@ -111,7 +111,9 @@ def test_each_row_is_a_passage_under_its_column_names_and_is_quoted_whole(tmp_pa
     assert [p.section for p in rows] == [None, EXPECTED_ROWS[0], EXPECTED_ROWS[0]]
     assert all(p.column_names == EXPECTED_ROWS[0] for p in rows)
     assert rows[0].sentence_texts() == EXPECTED_ROWS[:2] and rows[1].sentence_texts() == [EXPECTED_ROWS[2]]
-    assert rows[1].embedding_text().startswith(f"{EXPECTED_ROWS[0]}: Telephony |")
+    # The embedder reads each cell under its column's name.
+    assert rows[1].embedding_text() == ("Telephony — Description: Practice telephony, including cloud telephony and "
+                                        "call recording. Commissioner: Practice; Funding: Practice")
 
 
 def test_a_list_right_after_a_table_is_not_taken_into_it(tmp_path):
@@ -213,3 +215,147 @@ def test_a_header_row_with_an_empty_first_cell_names_the_columns(tmp_path):
         "Smartcards | ICB | ICB"]
     passages = chunk_document(doc, INFO)
     assert {p.section for p in passages if p.text.startswith(("Telephony", "Smartcards"))} == {"Commissioned by | Funded by"}
+
+
+# -- one table however it arrives: split over pages, as Markdown or as a PDF ------------------
+
+DUTY_ROWS = 60  # three pages
+
+
+def duties(empty: int = 0) -> list[list[str]]:
+    """Every third row has no Cyber cell, from row ``empty`` on (2: page two opens with one)."""
+    return [["Organisation", "Financial", "Cyber", "Clinical safety"]] + [
+        [f"Body {n}", f"Body {n} holds the budget for service {n} and reports on it each quarter.",
+         "" if n % 3 == empty else "Watches for threats", "Signs off changes"]
+        for n in range(1, DUTY_ROWS + 1)
+    ]
+
+
+DUTIES = duties()
+DUTIES_INTRO = "Each body answers for its part of every service as follows:"
+DUTIES_AFTER = "Where two bodies disagree, the ICB decides."
+RUNNING_HEAD, RUNNING_FOOT = "Wrenmoor digital services operating model", "Page {} of the operating model"
+
+
+def typeset_duties(path, rows=DUTIES):
+    """A heading, an introduction, a table long enough to run over three pages without its
+    header repeated, and a running header and footer on every page."""
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
+    body = ParagraphStyle("body", fontName="Vera", fontSize=9, leading=11)
+    heading = ParagraphStyle("h", parent=body, fontSize=13, leading=16, spaceAfter=4)
+
+    def furniture(canvas, doc):
+        canvas.setFont("Vera", 8)
+        canvas.drawString(72, A4[1] - 40, RUNNING_HEAD)
+        canvas.drawString(72, 30, RUNNING_FOOT.format(doc.page))
+
+    cells = [[Paragraph(cell, body) for cell in row] for row in rows]
+    flow = [Paragraph("Responsibilities", heading), Paragraph(DUTIES_INTRO, body),
+            Table(cells, colWidths=[70, 210, 90, 90], style=TOP), Paragraph(DUTIES_AFTER, body)]
+    SimpleDocTemplate(str(path), pagesize=A4).build(flow, onFirstPage=furniture, onLaterPages=furniture)
+    return path
+
+
+def duties_markdown(path, rows=DUTIES):
+    lines = ["# Responsibilities", "", DUTIES_INTRO, ""]
+    lines += ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["|" + "|".join(f" {cell} " if cell else "" for cell in row) + "|" for row in rows[1:]]
+    path.write_text("\n".join(lines + ["", DUTIES_AFTER, ""]), encoding="utf-8")
+    return path
+
+
+def duty_row(n: int, empty: int = 0) -> str:
+    cyber = "" if n % 3 == empty else " Watches for threats"
+    return f"Body {n} | Body {n} holds the budget for service {n} and reports on it each quarter. |{cyber} | Signs off changes"
+
+
+@pytest.mark.parametrize("empty", [0, 2], ids=["full-rows-open-pages", "a-page-opens-with-an-empty-cell"])
+def test_a_table_split_over_page_breaks_is_one_table_under_its_header(tmp_path, empty):
+    """The running header and footer between the pages join no row, every row on a later page
+    stays under the column names of the first (in their columns, though the row opening a
+    page leaves one empty), and an empty cell keeps the cells after it in their columns."""
+    doc = load_document(typeset_duties(tmp_path / "duties.pdf", rows=duties(empty)), "duties.pdf")
+    header = " | ".join(DUTIES[0])
+    rows = [b for b in doc.blocks if b.table_row]
+    assert [b.text for b in rows] == [header] + [duty_row(n, empty) for n in range(1, DUTY_ROWS + 1)]
+    assert len({b.page for b in rows}) >= 3
+    assert not any("Wrenmoor digital" in b.text or "of the operating model" in b.text for b in doc.blocks)
+    passages = chunk_document(doc, INFO)
+    table = [p for p in passages if " | " in p.text]
+    assert table[0].text == f"{DUTIES_INTRO}\n{header}\n{duty_row(1, empty)}" and table[0].section == "Responsibilities"
+    assert [p.text for p in table[1:]] == [duty_row(n, empty) for n in range(2, DUTY_ROWS + 1)]
+    assert {p.section for p in table[1:]} == {f"Responsibilities > {header}"}
+    assert all(p.column_names == header for p in table)
+    assert passages[-1].text == DUTIES_AFTER and passages[-1].section == "Responsibilities"
+
+
+def test_markdown_and_pdf_give_the_same_passages_for_the_same_table(tmp_path):
+    pdf = chunk_document(load_document(typeset_duties(tmp_path / "duties.pdf"), "duties.pdf"), INFO)
+    md = chunk_document(load_document(duties_markdown(tmp_path / "duties.md"), "duties.md"), INFO)
+    assert [(p.section, p.text, p.sentence_texts()) for p in md] == [(p.section, p.text, p.sentence_texts()) for p in pdf]
+
+
+def test_markdown_rows_read_the_same_however_their_pipes_are_spaced(tmp_path):
+    path = tmp_path / "tight.md"
+    path.write_text("Funding is set out below.\n\n|  |Commissioner|Funder|\n|--|--|--|\n|Telephony||Practice|\n"
+                    "| Clinical system | ICB | NHS England |\n|Cell with a \\| in it|ICB||\n", encoding="utf-8")
+    assert [b.text for b in load_document(path, "tight.md").blocks if b.table_row] == [
+        "Commissioner | Funder", "Telephony | | Practice", "Clinical system | ICB | NHS England", "Cell with a \\| in it | ICB"]
+
+
+def test_a_short_table_keeps_its_rows_to_itself(tmp_path):
+    """Two short rows are no fragment to lend to the paragraph after them."""
+    path = tmp_path / "short.md"
+    path.write_text("## Targets\n\n| Priority | Fix |\n|---|---|\n| 1 | 8 hours |\n\nA priority 2 fault is fixed within two days.\n",
+                    encoding="utf-8")
+    passages = chunk_document(load_document(path, "short.md"), INFO)
+    assert [p.text for p in passages] == ["Priority | Fix\n1 | 8 hours", "A priority 2 fault is fixed within two days."]
+
+
+# -- a row as a reader sees it: its label and a "Column: cell" line per cell -------------------
+
+
+def test_a_row_reads_as_its_label_and_its_cells_under_their_column_names():
+    from opmodel.table_rows import labelled
+
+    columns = "Organisation | Financial | Cyber"
+    row = labelled("NHS England regional teams | Hold the primary care budget | Run the national cyber centre", columns)
+    assert row.one_line() == ("NHS England regional teams — Financial: Hold the primary care budget; "
+                              "Cyber: Run the national cyber centre")
+    assert labelled("ICB teams | | Watch for threats", columns).one_line() == "ICB teams — Cyber: Watch for threats"
+    # Column names over an empty corner cell start at the second cell.
+    assert labelled("Telephony | Practice | Practice", "Commissioned by | Funded by").one_line() == \
+        "Telephony — Commissioned by: Practice; Funded by: Practice"
+
+
+def test_the_terminal_and_slack_show_a_cited_row_as_labelled_fields(tmp_path):
+    from answer.engine import Assistant
+    from answer.render import render_answer
+    from bot.blocks import render_answer as slack_answer, render_passages
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    typeset(corpus / "table.pdf", style=TOP)
+    settings = Settings(index_dir=tmp_path / "index")
+    index = open_index(settings, default_embedder())
+    run_ingest(index, [], corpus)
+    answer = Assistant(index, settings).ask("Who funds practice telephony?")
+    assert f"“{EXPECTED_ROWS[2]}” [1]" in answer.text  # the answer itself quotes the row verbatim
+    fields = ["Telephony", "Description: Practice telephony, including cloud telephony and call recording.",
+              "Commissioner: Practice", "Funding: Practice"]
+
+    terminal = render_answer(answer, cols=100)
+    answer_part, sources = terminal.split("\n\nSources:\n\n")
+    assert [line.strip() for line in answer_part.splitlines()][:4] == [f"{fields[0]} [1]", *fields[1:]]
+    assert [line.strip(" │") for line in sources.splitlines()[2:6]] == fields
+    assert " | " not in terminal
+
+    message = slack_answer(answer, answer_id="a1")
+    texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    assert [line.strip() for line in texts[0].splitlines()][:4] == [f"{fields[0]} [1]", *fields[1:]]
+    quoted = texts[1].splitlines()
+    assert "Requirement" not in quoted[0]  # the section path no longer spells out the columns
+    assert [line.lstrip(">").strip() for line in quoted[1:5]] == fields
+    shown = render_passages(answer.citations).blocks[1]["text"]["text"].splitlines()
+    assert [line.lstrip(">").strip() for line in shown[1:5]] == fields
+    assert not any(" | " in text for text in texts)

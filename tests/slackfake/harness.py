@@ -138,3 +138,16 @@ def stored_question(bot: RunningBot, post) -> str:
     answered = AnswerStore(bot.settings.feedback_db).recall(answer_id_of(post))
     assert answered is not None, "the answer's question was not stored"
     return answered.question
+
+
+def wait_for_comment(db, feedback_id, timeout=5.0) -> None:
+    """The comment is stored just after Slack's ack (bot.interactions); a refused one never is."""
+    import time
+
+    from bot.feedback import FeedbackStore
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(r.id == feedback_id and r.comment for r in FeedbackStore(db).rows()):
+            return
+        time.sleep(0.05)

@@ -81,7 +81,7 @@ def slash_command(text: str, *, response_url: str, user: str = "U1", channel: st
 
 
 def button_click(action: dict, *, user: str = "U1", channel: str = "C1", message: Optional[dict] = None,
-                 response_url: str = "", message_ts: Optional[str] = None) -> dict:
+                 response_url: str = "", message_ts: Optional[str] = None, block_id: str = "opmodel_feedback") -> dict:
     """A block_actions payload for a click on ``action`` (a button element we rendered)."""
     ts = (message or {}).get("ts") or message_ts or new_ts()
     body = {
@@ -89,11 +89,20 @@ def button_click(action: dict, *, user: str = "U1", channel: str = "C1", message
         "api_app_id": "A0001", "token": "legacy", "trigger_id": f"trig-{next(_ids)}",
         "channel": {"id": channel}, "response_url": response_url,
         "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": message is None},
-        "actions": [{**action, "block_id": "opmodel_feedback", "action_ts": str(time.time())}],
+        "actions": [{**action, "block_id": block_id, "action_ts": str(time.time())}],
     }
     if message is not None:
         body["message"] = message
     return body
+
+
+def feedback_click(element: dict, *, positive: bool, block_id: str = "opmodel_feedback", **kwargs) -> dict:
+    """A press of one of Slack's feedback buttons (``element`` a ``feedback_buttons`` element we
+    rendered): Slack sends the element's action id with the pressed button's value and text."""
+    pressed = element["positive_button" if positive else "negative_button"]
+    action = {"type": "feedback_buttons", "action_id": element["action_id"], "value": pressed["value"],
+              "text": pressed["text"]}
+    return button_click(action, block_id=block_id, **kwargs)
 
 
 def view_submission(callback_id: str, private_metadata: str, values: dict, *, user: str = "U1") -> dict:

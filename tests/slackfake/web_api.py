@@ -4,7 +4,9 @@ It answers the methods the bot calls with Slack-shaped responses, records every 
 (method, parameters, token), keeps posted messages so ``conversations.replies`` can read a
 thread back, serves ``response_url`` webhooks, and can be told to fail the next call of a
 method (a 429 with Retry-After, a 5xx, an ``ok: false`` error) or to carry it out but answer
-only after a delay (a slow Slack), to test how the bot copes.
+only after a delay (a slow Slack), to test how the bot copes. Told to refuse a block type
+(``refuse_block_type``), it answers ``invalid_blocks`` to any message holding one, as a Slack
+host that does not know that block would.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class Call:
 @dataclass
 class Failure:
     status: int
-    body: dict
+    body: "dict | str"
     headers: dict
 
 
@@ -51,6 +53,7 @@ class FakeSlackWebAPI:
         self.socket_url: Optional[str] = None
         self._failures: dict[str, list[Failure]] = {}
         self._delays: dict[str, list[float]] = {}
+        self._refused_blocks: set[str] = set()
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         self._server = _Server(("127.0.0.1", 0), self._handler())
@@ -91,6 +94,13 @@ class FakeSlackWebAPI:
                   retry_after: Optional[int] = None) -> None:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         self._failures.setdefault(method, []).append(Failure(status, {"ok": False, "error": error}, headers))
+
+    def refuse_block_type(self, block_type: str) -> None:
+        self._refused_blocks.add(block_type)
+
+    def _refuses(self, params: dict) -> bool:
+        blocks = params.get("blocks")
+        return isinstance(blocks, list) and any(b.get("type") in self._refused_blocks for b in blocks)
 
     def delay_next(self, method: str, seconds: float) -> None:
         """Carry out the next call of ``method`` at once but send its response ``seconds`` later."""
@@ -175,6 +185,10 @@ class FakeSlackWebAPI:
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or params.get("token")
                 with fake._changed:
                     failure = (fake._failures.get(method) or [None]).pop(0) if fake._failures.get(method) else None
+                    if failure is None and fake._refuses(params):
+                        # A response_url answers 400 with the error as text; the Web API, 200 with ok: false.
+                        failure = (Failure(400, "invalid_blocks", {}) if method == "response_url"
+                                   else Failure(200, {"ok": False, "error": "invalid_blocks"}, {}))
                     delay = fake._delays[method].pop(0) if fake._delays.get(method) else 0.0
                     fake.calls.append(Call(method, params, token, ok=failure is None))
                     fake._changed.notify_all()
