@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from opmodel.terminal import printable
+
 ASK_DESCRIPTION = """\
 Answer a question about GP IT services in England from the indexed documents. The answer
 quotes the sentences it rests on, each marked [n], then lists those passages with their
@@ -168,7 +170,7 @@ def _print_answer(answer, as_json: bool) -> None:
         return
     from answer.render import render_answer
 
-    print(render_answer(answer), flush=True)
+    print(printable(render_answer(answer)), flush=True)
     print(flush=True)
 
 
@@ -210,7 +212,7 @@ def handle_chat(args) -> int:
             print(f"opmodel: {exc}", flush=True)
             continue
         history.append(line.strip())
-        print("\n" + render_answer(answer) + "\n", flush=True)
+        print("\n" + printable(render_answer(answer)) + "\n", flush=True)
 
 
 class _ModelName:
@@ -229,7 +231,7 @@ def handle_sources(args) -> int:
     from opmodel.errors import IndexMissingError
     from opmodel.index import open_index
 
-    index = open_index(_settings(args), embedder=_ModelName())
+    index = open_index(_settings(args), embedder=_ModelName(), create=False)
     try:
         passages = index.passages()
     except IndexMissingError:
@@ -243,5 +245,5 @@ def handle_sources(args) -> int:
         for row in ordered:
             print(json.dumps(row, ensure_ascii=False))
     else:
-        print(render_rows(ordered))
+        print(printable(render_rows(ordered)))
     return 0

@@ -94,7 +94,7 @@ class Assistant:
     def from_settings(cls, settings: Optional[Settings] = None):
         """The answerer the settings name (OPMODEL_ANSWERER): these rules, or the fitted scorer."""
         settings = settings or Settings()
-        return make_assistant(open_index(settings), settings)
+        return make_assistant(open_index(settings, create=False), settings)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()

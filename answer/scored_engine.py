@@ -77,7 +77,7 @@ class ScoredAssistant:
     @classmethod
     def from_settings(cls, settings: Optional[Settings] = None) -> "ScoredAssistant":
         settings = settings or Settings()
-        return cls(open_index(settings), settings)
+        return cls(open_index(settings, create=False), settings)
 
     def _embed_quotes(self, texts: list[str]) -> np.ndarray:
         with self._vector_lock:

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"cannot reach Slack at {where}: {exc}. Check the network or SLACK_API_URL") from exc
     stop = _stop_on_signals()
     if args.http:
-        serve_http(app, settings.slack_signing_secret, args.host, args.port, stop)
+        serve_http(app, settings.slack_signing_secret, args.host, args.port, stop, ready=assistant.index.problem)
     else:
         serve_socket_mode(app, settings, stop)
     return _drain(parts.responder)
@@ -132,11 +132,11 @@ def _drain(responder) -> int:
     return 0
 
 
-def serve_http(app, signing_secret: str, host: str, port: int, stop: threading.Event) -> None:
+def serve_http(app, signing_secret: str, host: str, port: int, stop: threading.Event, ready=None) -> None:
     from bot.http import EVENTS_PATH, make_server
 
     try:
-        server = make_server(app, signing_secret, port, host)
+        server = make_server(app, signing_secret, port, host, ready=ready)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     print(f"opmodel slack: listening for Slack events on http://{host}:{port}{EVENTS_PATH}", file=sys.stderr, flush=True)

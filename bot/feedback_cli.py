@@ -129,7 +129,7 @@ def _passages(rows) -> dict:
     if not wanted:
         return {}
     try:
-        return {p.id: p for p in open_index(Settings()).passages() if p.id in wanted}
+        return {p.id: p for p in open_index(Settings(), create=False).passages() if p.id in wanted}
     except OpmodelError as exc:
         print(f"opmodel feedback: the cited passages are given by id only ({exc})", file=sys.stderr)
         return {}

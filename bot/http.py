@@ -6,7 +6,8 @@ a thread, so a slow client never delays another's ack. Every request's signature
 answered 401 otherwise, however malformed the headers or the body (Slack always sends UTF-8).
 A signed body that is not the JSON Slack sends gets 400 without reaching Bolt, and a client
 that stops sending mid-body is cut off after ``READ_TIMEOUT_SECONDS`` (408) instead of
-holding a thread forever.
+holding a thread forever. ``GET /healthz`` answers 503 while the index cannot be read within
+its timeout (a stopped Chroma server), so a load balancer stops sending questions there.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import logging
 import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
+from typing import Callable, Optional
 from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest
@@ -59,7 +60,9 @@ class EventsServer(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-def make_server(app: App, signing_secret: str, port: int, host: str = "0.0.0.0") -> EventsServer:
+def make_server(app: App, signing_secret: str, port: int, host: str = "0.0.0.0",
+                ready: Optional[Callable[[], Optional[str]]] = None) -> EventsServer:
+    """``ready`` returns None when questions can be answered, else why not (for /healthz)."""
     if not signing_secret:
         raise ValueError("signing_secret must be set: HTTP mode checks every request's signature")
     verifier = SignatureVerifier(signing_secret)
@@ -70,7 +73,12 @@ def make_server(app: App, signing_secret: str, port: int, host: str = "0.0.0.0")
 
         def do_GET(self) -> None:
             if self.path.partition("?")[0] == "/healthz":
-                self._reply(200, {"content-type": ["text/plain"]}, "ok")
+                problem = ready() if ready else None
+                if problem:
+                    log.warning("healthz: not ready: %s", problem)
+                    self._reply(503, {"content-type": ["text/plain"]}, "not ready: the index cannot be read")
+                else:
+                    self._reply(200, {"content-type": ["text/plain"]}, "ok")
             else:
                 self._reply(404, {}, "")
 

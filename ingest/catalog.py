@@ -140,6 +140,9 @@ class DocumentInfo:
                 raise ValueError(f"{where}: {name} must be text, got {value!r}")
             return " ".join(str(value).split())  # dates may arrive as ints or date objects
 
+        terms = entry.get("superseded_terms") or {}
+        if not isinstance(terms, dict):
+            raise ValueError(f"{where}: superseded_terms must map old names to new names (old: new), got {terms!r}")
         notes = text("notes")
         title, published, status = text("title"), text("published"), text("status")
         origins = {"title": "catalogue" if title else "file name",
@@ -154,7 +157,7 @@ class DocumentInfo:
             kind=text("kind"),
             notes=notes,
             status_note=text("status_note") or notes,
-            superseded_terms=dict(entry.get("superseded_terms") or {}),
+            superseded_terms=dict(terms),
             edition=text("edition"),
             origins=origins,
             where=where,

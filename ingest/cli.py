@@ -11,6 +11,10 @@ from typing import Sequence
 
 import numpy as np
 
+from opmodel.terminal import printable
+
+WRITE_TIMEOUT_S = 60.0
+
 DESCRIPTION = """\
 Index documents so `opmodel ask` can quote them. Reads .txt, .md and .pdf files, cuts them
 into passages a reader would want quoted (a definition, a list with the sentence that
@@ -20,8 +24,13 @@ introduces it, a paragraph), and stores them with their document's title, date a
 Only what changed is re-read: unchanged files are skipped, changed files replace their
 passages, files deleted from a folder you name disappear from the index. A file that cannot
 be read (corrupt or password-protected PDF, scanned PDF without text, non-UTF-8 text) is
-reported by name and everything else is still indexed; the exit status is then 1. Until the
-new version is complete, questions are answered from the previous one."""
+reported by name and everything else is still indexed; the exit status is then 1. So is a
+document with more than OPMODEL_MAX_DOCUMENT_MB (20) MB of text, or a .txt that is not text.
+Until the new version is complete, questions are answered from the previous one.
+
+One ingest at a time per index: a second one started meanwhile says so and waits for the
+first to finish (at most OPMODEL_INGEST_WAIT seconds, default 600), then indexes on top of
+what it published. A damaged index (the error says so) is rebuilt by `opmodel ingest --rebuild`."""
 
 EPILOG = """\
 examples:
@@ -76,7 +85,9 @@ class EmbedderOnDemand:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from opmodel.errors import IndexCorruptError
     from opmodel.index import open_index
+    from opmodel.index_client import set_aside
     from opmodel.settings import Settings
 
     from ingest.pipeline import run_ingest
@@ -87,15 +98,35 @@ def handle(args: argparse.Namespace) -> int:
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     started = time.perf_counter()
     settings = Settings()
-    index = open_index(settings, embedder=EmbedderOnDemand())
     paths = args.paths or [settings.corpus_dir]
-    report = run_ingest(index, paths, settings.corpus_dir, rebuild=args.rebuild, progress=not args.quiet)
+
+    def ingest():
+        # A write to a server may take longer than a query; a stopped server still must not hang us.
+        index = open_index(settings, embedder=EmbedderOnDemand(), timeout=max(WRITE_TIMEOUT_S, settings.chroma_timeout))
+        return run_ingest(
+            index, paths, settings.corpus_dir, rebuild=args.rebuild, progress=not args.quiet,
+            max_document_bytes=int(settings.max_document_mb * 1_000_000), wait=settings.ingest_wait,
+            on_wait=lambda message: print(f"opmodel: {message}", file=sys.stderr, flush=True),
+        )
+
+    try:
+        report = ingest()
+    except IndexCorruptError as exc:
+        if not args.rebuild or settings.uses_server:
+            raise
+        # Damaged beyond a new version (Chroma's own database): rebuild in a fresh folder.
+        aside = set_aside(settings.index_dir)
+        print(f"opmodel: {exc}\nopmodel: moved the damaged index to {aside} and rebuilding it from the documents; "
+              "delete that folder once the new index answers, and restart any bot reading the index.",
+              file=sys.stderr, flush=True)
+        report = ingest()
     print_report(report, paths, time.perf_counter() - started, quiet=args.quiet)
     return 1 if report.failed else 0
 
 
 def print_report(report, paths: Sequence[Path], seconds: float, quiet: bool = False, out=None) -> None:
-    out = out or sys.stdout
+    out = _Printable(out or sys.stdout)
+    err = _Printable(sys.stderr)
     where = ", ".join(str(p) for p in paths)
     counts = (
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
@@ -118,12 +149,25 @@ def print_report(report, paths: Sequence[Path], seconds: float, quiet: bool = Fa
             file=out,
         )
     for message in report.warnings:
-        print(f"warning: {message}", file=sys.stderr)
+        print(f"warning: {message}", file=err)
     for source, message in report.failed:
-        print(f"failed: {message}", file=sys.stderr)
+        print(f"failed: {message}", file=err)
     if report.failed:
         indexed = len(report.added) + len(report.updated)
         if indexed:
-            print(f"The other {indexed} changed files were indexed; fix the failed ones and run `opmodel ingest` again.", file=sys.stderr)
+            print(f"The other {indexed} changed files were indexed; fix the failed ones and run `opmodel ingest` again.", file=err)
         else:
-            print("Nothing new was indexed; fix the failed files and run `opmodel ingest` again.", file=sys.stderr)
+            print("Nothing new was indexed; fix the failed files and run `opmodel ingest` again.", file=err)
+
+
+class _Printable:
+    """A file name may hold control characters too: none reaches the terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def flush(self) -> None:
+        self.stream.flush()

@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Optional
 
 from opmodel.errors import DocumentError
+from opmodel.terminal import CONTROL
 
 from ingest.text import ends_clause, is_bullet, markdown_row, normalise_space, starts_lowercase
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
+DEFAULT_MAX_BYTES = 20_000_000  # of text: a 50 MB text file took ~50 minutes and ~1 GB to index
+MAX_CONTROL_SHARE = 0.1  # more control characters than this and a .txt/.md file is not text
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_UNDERLINE = re.compile(r"^(=+|-+)\s*$")
@@ -62,8 +65,9 @@ class Document:
         return "\n".join(block.text for block in self.blocks)
 
 
-def load_document(path: Path, source: str) -> Document:
-    """Raises DocumentError, naming the file, for anything we cannot read as text."""
+def load_document(path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Raises DocumentError, naming the file, for anything we cannot read as text, and for a
+    document with more than ``max_bytes`` of text."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -74,13 +78,36 @@ def load_document(path: Path, source: str) -> Document:
 
         blocks, title, created = read_pdf(path, source)
     else:
+        check_file_size(path, source, max_bytes)
         text = read_text(path, source)
         blocks = markdown_blocks(text) if suffix == ".md" else text_blocks(text)
         if suffix == ".md":
             title = next((b.text for b in blocks if b.heading_level == 1), None)
     if not blocks:
         raise DocumentError(f"{source}: the file has no text to index")
-    return Document(source=source, blocks=tuple(blocks), title=title, created=created)
+    document = Document(source=source, blocks=tuple(blocks), title=title, created=created)
+    _check_size(source, len(document.text().encode("utf-8")), max_bytes, "of text")
+    return document
+
+
+def check_file_size(path: Path, source: str, max_bytes: int) -> None:
+    """For text files, before reading them: their size is their text's size."""
+    if path.suffix.lower() == ".pdf":
+        return  # a PDF's bytes are mostly fonts and images; its text is checked once read
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(f"{source}: cannot read the file ({exc.strerror or exc})") from exc
+    _check_size(source, size, max_bytes, "")
+
+
+def _check_size(source: str, size: int, max_bytes: int, what: str) -> None:
+    if size > max_bytes:
+        raise DocumentError(
+            f"{source}: skipped, {size / 1e6:.1f} MB {what + ' ' if what else ''}is over the limit of "
+            f"{max_bytes / 1e6:g} MB per document (OPMODEL_MAX_DOCUMENT_MB); split it into smaller "
+            "documents or raise the limit"
+        )
 
 
 def read_text(path: Path, source: str) -> str:
@@ -89,12 +116,20 @@ def read_text(path: Path, source: str) -> str:
     except OSError as exc:
         raise DocumentError(f"{source}: cannot read the file ({exc.strerror or exc})") from exc
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(
             f"{source}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
             "save it as UTF-8 and ingest again"
         ) from exc
+    controls = len(CONTROL.findall(text))
+    if text and controls > MAX_CONTROL_SHARE * len(text):
+        # NULs are valid UTF-8, so a binary file renamed .txt decodes; it is still not text.
+        raise DocumentError(
+            f"{source}: not text ({controls:,} of its {len(text):,} characters are control characters "
+            "such as NUL); is it a binary file saved as .txt?"
+        )
+    return text
 
 
 def text_blocks(text: str) -> list[Block]:

@@ -6,6 +6,13 @@ embeddings, so re-ingesting an unchanged corpus reads no document and computes n
 A file that fails to load is reported and the rest still publish; if it was indexed before,
 its previous passages stay. The publish itself is atomic (Index.publish), so an ingest that
 dies part-way leaves the previous version answering.
+
+One ingest at a time per index: each holds the index's ingest lease (opmodel.index_lease) from
+before it reads the current version until it has published, and a second one waits for it
+(``wait`` seconds, then IngestBusyError), then plans from what the first published. Holding
+the lease, it first drops the unfinished versions a killed or failed ingest left behind, so
+they cannot fill the disk. Should another ingest publish anyway (a lease taken over in a race),
+the publish refuses and this ingest plans again from the new version.
 """
 
 from __future__ import annotations
@@ -17,10 +24,11 @@ import logging
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
-from opmodel.errors import DocumentError
+from opmodel.errors import DocumentError, IndexChangedError, IndexCorruptError
 from opmodel.index import Index
+from opmodel.index_lease import IngestLease
 from opmodel.passage import Passage, content_hash
 
 from ingest.catalog import METADATA_FILE, Catalogs, DocumentInfo
@@ -28,9 +36,11 @@ from ingest.chunk import FORMAT_VERSION, chunk_document
 from ingest.describe import describe
 from ingest.duplicates import drop_duplicates
 from ingest.editions import apply_editions
-from ingest.load import SUPPORTED_SUFFIXES, load_document
+from ingest.load import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, check_file_size, load_document
 
 log = logging.getLogger(__name__)
+PLANS = 3  # a plan overtaken by another ingest's publish is made again, this many times in all
+DEFAULT_WAIT_S = 600.0
 
 
 @dataclass
@@ -69,7 +79,31 @@ def run_ingest(
     *,
     rebuild: bool = False,
     progress: bool = False,
+    max_document_bytes: int = DEFAULT_MAX_BYTES,
+    wait: float = DEFAULT_WAIT_S,
+    on_wait: Optional[Callable[[str], None]] = None,
 ) -> IngestReport:
+    """``on_wait`` hears once, in words, that another ingest holds the index and this one waits."""
+    paths = list(paths)
+    with IngestLease(index, wait, on_wait or (lambda message: log.warning("%s", message))):
+        left_behind = index.drop_unpublished()
+        for plan in range(1, PLANS + 1):
+            try:
+                report = _ingest(index, paths, corpus_dir, rebuild, progress, max_document_bytes)
+                break
+            except IndexChangedError as exc:
+                if plan == PLANS:
+                    raise
+                log.warning("%s; planning again from it", exc)
+        index.remove_orphan_folders()  # the version this publish retired past its grace, if any
+    if left_behind:
+        report.warn(f"removed {left_behind} unfinished index version(s) that an earlier ingest, "
+                    "stopped part-way, had left behind")
+    return report
+
+
+def _ingest(index: Index, paths: list, corpus_dir: Path | str, rebuild: bool, progress: bool,
+            max_document_bytes: int) -> IngestReport:
     corpus_dir = Path(corpus_dir)
     report = IngestReport()
     paths = [Path(p) for p in paths] or [corpus_dir]
@@ -79,7 +113,8 @@ def run_ingest(
     for message in catalogs.warnings:
         report.warn(message)
     files, scopes = _discover(paths, corpus_dir, report)
-    stored = index.passages() if index.documents() else []
+    planned_from = index.current_version()  # before reading it: the publish checks nobody moved on
+    stored = _stored_passages(index, rebuild, report)
     previous = _fingerprints(stored)
 
     fresh: dict[str, list[Passage]] = {}
@@ -88,6 +123,7 @@ def run_ingest(
         try:
             info = catalogs.lookup(path, source)
             catalogue = catalogs.path_of(_nearest_folder(path, folders))
+            check_file_size(path, source, max_document_bytes)  # before hashing a 5 GB file
             fingerprint = document_fingerprint(_read_bytes(path, source), info)
             if not (rebuild or force) and previous.get(source) == fingerprint:
                 report.skipped.append(source)
@@ -95,7 +131,7 @@ def run_ingest(
                     report.warn(f"{source}: still no entry in {catalogue}; described by its own text "
                                 "(`opmodel sources` shows what was read)")
                 return
-            document = load_document(path, source)
+            document = load_document(path, source, max_document_bytes)
             info = describe(document, info)  # what the catalogue leaves out, the document may say
             if not info.described:
                 report.warn(f"{source}: no entry in {catalogue}; {_described_as(info)}. "
@@ -135,13 +171,28 @@ def run_ingest(
         report.warn(f"{source}: every passage is also in another document, so it is cited under that one")
     bar = _bar(len(passages), progress)
     try:
-        result = index.publish(passages, progress=bar.update if bar else None, rebuild=rebuild)
+        result = index.publish(passages, progress=bar.update if bar else None, rebuild=rebuild,
+                               planned_from=planned_from)
     finally:
         if bar:
             bar.close()
     report.passages, report.embedded = result.passages, result.embedded
     report.documents = len(present)
     return report
+
+
+def _stored_passages(index: Index, rebuild: bool, report: IngestReport) -> list[Passage]:
+    """The current version's passages; none when a rebuild finds it damaged, since the rebuild
+    re-reads every document named and must not stop at what it is replacing."""
+    try:
+        return index.passages() if index.documents() else []
+    except IndexCorruptError as exc:
+        if not rebuild:
+            raise
+        log.info("reading the current version failed: %s", exc)
+        report.warn("the index is damaged; rebuilding it from the documents named "
+                    "(documents indexed from other folders are not kept: ingest those again)")
+        return []
 
 
 def _fingerprints(stored: list[Passage]) -> dict[str, str]:

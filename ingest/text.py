@@ -2,8 +2,9 @@
 
 Whitespace rule (the verbatim contract): within a line, every run of whitespace (including
 non-breaking and other Unicode spaces) becomes one space and the ends are trimmed; invisible
-soft hyphens and zero-width spaces are dropped; everything else, bullets and dashes included,
-is kept exactly as the source has it. A passage's text, with its whitespace collapsed the
+soft hyphens and zero-width spaces are dropped, and so are control characters (C0 and C1:
+a stray ESC from a document must never reach a terminal or a Slack message); everything
+else, bullets and dashes included, is kept exactly as the source has it. A passage's text, with its whitespace collapsed the
 same way, can therefore be found in the source document.
 """
 
@@ -12,9 +13,10 @@ from __future__ import annotations
 import re
 
 from opmodel.table_rows import join_cells
+from opmodel.terminal import CONTROL
 
 _SPACE = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]|" + CONTROL.pattern)
 # A list item: a bullet glyph, a dash, or a short number/letter label, then a space.
 _LABEL = r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]"  # "1.", "(a)", "iv)": a numbered or lettered item
 _BULLET = re.compile(rf"^(?:[•◦▪▫●○■□‣⁃∙·►▸✓✔\-–—*+]|{_LABEL})\s+\S")

@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from opmodel.errors import OpmodelError
+    from opmodel.terminal import printable
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except OpmodelError as exc:
-        print(f"opmodel: {exc}", file=sys.stderr)
+        print(printable(f"opmodel: {exc}"), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("opmodel: interrupted", file=sys.stderr)
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # last resort: one line, the details only with --verbose
         logging.getLogger("opmodel").debug("unexpected error", exc_info=True)
-        print(f"opmodel: unexpected {exc.__class__.__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        print(printable(f"opmodel: unexpected {exc.__class__.__name__}: {exc} (run with -v for details)"), file=sys.stderr)
         return 1
 
 

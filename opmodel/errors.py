@@ -25,6 +25,18 @@ class IndexUnreachableError(OpmodelError):
     """The Chroma server did not answer."""
 
 
+class IndexDiskFullError(OpmodelError):
+    """The disk holding the index (or the server's data) has no space left; the index is intact."""
+
+
+class IngestBusyError(OpmodelError):
+    """Another ingest holds the index's ingest lease and did not finish in time."""
+
+
+class IndexChangedError(OpmodelError):
+    """Another ingest published while this one was building: publishing would undo its changes."""
+
+
 class EmbedderMismatchError(OpmodelError):
     """The collection was built with a different embedding model or dimension."""
 

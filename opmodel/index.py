@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -30,12 +31,13 @@ from opmodel import index_versions as versions
 from opmodel.embedding import Embedder
 from opmodel.errors import (
     EmbedderMismatchError,
+    IndexChangedError,
     IndexCorruptError,
     IndexMissingError,
     IndexUnreachableError,
     OpmodelError,
 )
-from opmodel.index_client import chroma_client
+from opmodel.index_client import chroma_client, disk_full, is_disk_full, remove_orphan_segment_folders
 from opmodel.passage import Passage
 from opmodel.settings import Settings
 
@@ -46,6 +48,9 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]  # called with the number of passages just written
 PAGE = 5000  # rows per read: one response for 100k passages would be ~100 MB of JSON
 TOUCH_EVERY_S = 30.0
+PROBE_K = 10  # results asked of each probe: a damaged file returns fewer, or not the passage itself
+# How Chroma's core words a file it cannot read (seen with truncated, zeroed and garbled files).
+DAMAGE_SIGNS = ("hnsw", "segment", "error getting embedding", "malformed", "corrupt")
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class Index:
         prefix: str = "opmodel",
         *,
         location: str = "",
+        folder: Optional[Path] = None,
         grace_seconds: float = 120.0,
         stale_build_seconds: float = 900.0,
     ):
@@ -86,9 +92,11 @@ class Index:
         self.embedder = embedder
         self.prefix = prefix
         self.location = location or "the index"
+        self.folder = folder  # the embedded index's folder; None on a server
         self.grace_seconds = grace_seconds
         self.stale_build_seconds = stale_build_seconds
         self._collections: dict = {}  # name -> Collection; a version's name never changes meaning
+        self._carried: dict = {}  # vectors of a build refused by IndexChangedError, for the re-plan
 
     # -- reading -----------------------------------------------------------------------
 
@@ -111,6 +119,14 @@ class Index:
                 "Run `opmodel ingest --rebuild` to re-embed the corpus with the current model."
             )
         return snap
+
+    def problem(self) -> Optional[str]:
+        """None when the index answers (within the server timeout), else why not: for health checks."""
+        try:
+            self.snapshot()
+        except OpmodelError as exc:
+            return str(exc)
+        return None
 
     def passages(self, snap: Optional[Snapshot] = None) -> list[Passage]:
         """Every passage of a version, in document order."""
@@ -162,33 +178,92 @@ class Index:
 
     # -- writing -----------------------------------------------------------------------
 
-    def publish(self, passages: Sequence[Passage], progress: Optional[Progress] = None, rebuild: bool = False) -> PublishResult:
-        """Make ``passages`` the whole content of the index, atomically."""
+    def publish(self, passages: Sequence[Passage], progress: Optional[Progress] = None, rebuild: bool = False,
+                planned_from: Optional[str] = None) -> PublishResult:
+        """Make ``passages`` the whole content of the index, atomically.
+
+        ``planned_from`` is the version (its collection name, "" for none) the caller read to
+        decide what ``passages`` should be. When given, a publish that finds another version
+        current raises IndexChangedError and publishes nothing: its plan would undo the other's
+        changes. Without it, the last publisher wins."""
         ids = [p.id for p in passages]
         if len(set(ids)) != len(ids):
             raise ValueError("passages must have unique ids")
         previous = self._previous_snapshot(rebuild)
+        if planned_from is not None:
+            self._check_planned_from(planned_from, self.current_version())
         if previous and not rebuild and self._same_ids(previous, ids):
             return PublishResult(version=None, passages=len(ids), embedded=0, reused=len(ids))
-        vectors = self._vectors_by_key(previous) if previous else {}
+        vectors = self._reusable_vectors(previous, rebuild)
 
         name = versions.new_version_name(self.prefix)
-        col = self._call(
-            lambda: self.client.create_collection(
-                name, configuration={"hnsw": {"space": "cosine"}}, metadata=versions.building_metadata(time.time())
-            )
-        )
         try:
+            col = self._call(
+                lambda: self.client.create_collection(
+                    name, configuration={"hnsw": {"space": "cosine"}}, metadata=versions.building_metadata(time.time())
+                )
+            )
             embedded = self._fill(col, passages, vectors, progress)
             self._call(lambda: col.modify(metadata=versions.ready_metadata(time.time())))
         except BaseException:
             self._drop(name)  # the pointer still names the previous version
             raise
         # Not dropped if the flip fails: the write may have landed before the error. A ready
-        # collection the pointer does not name is collected after the grace period.
-        self._flip_to(name, len(passages), started_from=previous)
+        # collection the pointer does not name is collected after the grace period, or at the
+        # start of the next ingest (drop_unpublished).
+        try:
+            self._flip_to(name, len(passages), started_from=previous, planned_from=planned_from)
+        except IndexChangedError:
+            self._drop(name)
+            self._carried = vectors  # the re-plan embeds none of these again
+            raise
+        self._carried = {}
         self._collect_garbage()
         return PublishResult(version=name, passages=len(passages), embedded=embedded, reused=len(passages) - embedded)
+
+    def current_version(self) -> str:
+        """The collection the pointer names ("" for none): what a caller plans from."""
+        return str(self._pointer_metadata().get("collection", ""))
+
+    def drop_unpublished(self) -> int:
+        """Drop every version collection the pointer never named: builds of ingests that were
+        killed or failed, kept until now because their process could not clean up. Only safe
+        while holding the ingest lease (no other build can be in progress). Returns how many."""
+        pointer = self._pointer_metadata()
+        published = {pointer.get("collection")} | {name for name, _ in versions.retired(pointer)}
+        dropped = 0
+        for col in self._call(self.client.list_collections):
+            name = col if isinstance(col, str) else col.name
+            if versions.is_version_of(self.prefix, name) and name not in published:
+                self._drop(name)
+                dropped += 1
+        self.remove_orphan_folders()  # of these and of versions collected before
+        return dropped
+
+    def remove_orphan_folders(self) -> int:
+        """Embedded only: the vector folders Chroma leaves behind for deleted collections (see
+        index_client.remove_orphan_segment_folders). Only while holding the ingest lease."""
+        return remove_orphan_segment_folders(self.folder) if self.folder else 0
+
+    def _check_planned_from(self, planned_from: Optional[str], current: str) -> None:
+        if planned_from is not None and planned_from != current:
+            raise IndexChangedError(
+                f"another ingest published {current or 'nothing'} to {self.location} after this one planned "
+                f"from {planned_from or 'an empty index'}"
+            )
+
+    def _reusable_vectors(self, previous: Optional[Snapshot], rebuild: bool) -> dict:
+        vectors = dict(self._carried)
+        if not previous:
+            return vectors
+        try:
+            vectors.update(self._vectors_by_key(previous))
+        except IndexCorruptError:
+            if not rebuild:
+                raise
+            # A damaged version's vectors cannot be read back: the rebuild embeds everything.
+            log.warning("the current version of %s is damaged; re-embedding every passage", self.location)
+        return vectors
 
     def _fill(self, col, passages: Sequence[Passage], vectors: dict, progress: Optional[Progress]) -> int:
         embedded = 0
@@ -260,9 +335,10 @@ class Index:
                 raise self._unreachable(exc) from exc
             raise IndexCorruptError(f"cannot read the version pointer of {self.location}: {exc}") from exc
 
-    def _flip_to(self, name: str, count: int, started_from: Optional[Snapshot]) -> None:
+    def _flip_to(self, name: str, count: int, started_from: Optional[Snapshot], planned_from: Optional[str]) -> None:
         pointer = self._call(lambda: self.client.get_or_create_collection(versions.pointer_name(self.prefix)))
         current = pointer.metadata or {}
+        self._check_planned_from(planned_from, str(current.get("collection", "")))
         if started_from and current.get("collection") != started_from.collection:
             log.warning(
                 "another ingest published %s while this one ran; this one finished later and replaces it",
@@ -278,10 +354,26 @@ class Index:
         if col is not None:
             return col
         col = self._call(lambda: self.client.get_collection(name))
+        self._probe(name, col)
         if len(self._collections) > 8:
             self._collections.clear()
         self._collections[name] = col
         return col
+
+    def _probe(self, name: str, col) -> None:
+        """A damaged HNSW file does not always fail loudly: a truncated one answers, from the
+        vectors it still has. So the first time a version is opened, a few stored passages
+        (first, middle, last) are looked up by their own vectors; each must come back, with a
+        full page of results. About 1 ms per probe, once per version per process."""
+        count = self._call(col.count)
+        k = min(PROBE_K, count)
+        for offset in sorted({0, count // 2, count - 1}) if count else ():
+            row = self._call(lambda: col.get(include=["embeddings"], limit=1, offset=offset))
+            if not row["ids"]:
+                continue
+            found = self._call(lambda: col.query(query_embeddings=[row["embeddings"][0]], n_results=k, include=["distances"]))
+            if len(found["ids"][0]) != k or row["ids"][0] not in found["ids"][0]:
+                raise self._damaged(name, f"passage {offset + 1} of {count} cannot be found by its own vector")
 
     def _collect_garbage(self) -> None:
         now = time.time()
@@ -315,7 +407,22 @@ class Index:
                     f"a collection of {self.location} is gone ({exc}). If another ingest just replaced the "
                     "version being read, ask again; if this persists, run `opmodel ingest --rebuild`."
                 ) from exc
+            if is_disk_full(exc):
+                raise disk_full(self.location, exc) from exc
+            if _is_internal(exc):
+                if any(sign in str(exc).lower() for sign in DAMAGE_SIGNS):
+                    raise self._damaged("a version", str(exc)) from exc
+                raise IndexCorruptError(
+                    f"Chroma failed on {self.location} ({exc}). Try again; if it persists, rebuild the index "
+                    "with `opmodel ingest --rebuild`."
+                ) from exc
             raise
+
+    def _damaged(self, name: str, why: str) -> IndexCorruptError:
+        return IndexCorruptError(
+            f"{self.location} is damaged ({name}: {why}). Rebuild it from the documents with "
+            "`opmodel ingest --rebuild`; answers are unreliable until then."
+        )
 
     def _unreachable(self, exc: BaseException) -> IndexUnreachableError:
         return IndexUnreachableError(
@@ -330,14 +437,26 @@ def _is_transport_error(exc: BaseException) -> bool:
     return isinstance(exc, (httpx.TransportError, ConnectionError))
 
 
+def _is_internal(exc: BaseException) -> bool:
+    """What Chroma's core raises for files it cannot read (a damaged HNSW segment or SQLite page)."""
+    from chromadb.errors import InternalError
+
+    return isinstance(exc, InternalError)
+
+
 def _is_not_found(exc: BaseException) -> bool:
     from chromadb.errors import NotFoundError
 
     return isinstance(exc, NotFoundError)
 
 
-def open_index(settings: Settings, embedder: Optional[Embedder] = None) -> Index:
+def open_index(settings: Settings, embedder: Optional[Embedder] = None, *, create: bool = True,
+               timeout: Optional[float] = None) -> Index:
+    """``create=False`` for readers: a folder without an index is IndexMissingError, not a new
+    empty index. ``timeout``: seconds a call to a Chroma server may take (default the setting)."""
     from opmodel.embedding import default_embedder
 
     location = f"the Chroma server at {settings.chroma_url}" if settings.uses_server else f"the index at {settings.index_dir}"
-    return Index(chroma_client(settings), embedder or default_embedder(), prefix=settings.collection, location=location)
+    client = chroma_client(settings, create=create, timeout=timeout)
+    return Index(client, embedder or default_embedder(), prefix=settings.collection, location=location,
+                 folder=None if settings.uses_server else settings.index_dir)

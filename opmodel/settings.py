@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         description="Key for hashing Slack user ids in feedback; default: a 0600 file beside feedback_db.",
     )
     log_level: str = Field("INFO")
+    # Reliability limits (issue 14).
+    chroma_timeout: float = Field(5.0, gt=0, description="Seconds a query to a Chroma server may take.")
+    ingest_wait: float = Field(
+        600.0, ge=0, description="Seconds an ingest waits for another ingest of the same index to finish.")
+    max_document_mb: float = Field(20.0, gt=0, description="Largest document text indexed, in MB; bigger ones are skipped.")
 
     slack_bot_token: Optional[str] = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
     slack_app_token: Optional[str] = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))

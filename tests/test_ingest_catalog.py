@@ -80,3 +80,10 @@ def test_the_nearest_folder_s_catalogue_describes_its_files(tmp_path):
     assert catalogs.lookup(corpus / "b.txt", "b.txt").title == "Bee"
     assert catalogs.lookup(elsewhere / "c.txt", "c.txt").title == "Dropped in"
     assert not catalogs.lookup(elsewhere / "d.txt", "d.txt").described
+
+
+@pytest.mark.parametrize("value", ["5", "[CCG]", "CCG"])
+def test_superseded_terms_that_are_no_mapping_name_file_entry_and_line(tmp_path, value):
+    (tmp_path / "metadata.yaml").write_text(f"a.txt:\n  title: A\n  superseded_terms: {value}\n")
+    with pytest.raises(DocumentError, match=r"metadata.yaml, entry 'a.txt', line 1: superseded_terms must map old names"):
+        load_catalog(tmp_path).info("a.txt")
