@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -249,8 +250,14 @@ def _discover(paths: list[Path], corpus_dir: Path, report: IngestReport) -> tupl
         if path.is_dir():
             relative = source_name(path, corpus_dir) if _inside(path, corpus_dir) else None
             scopes.append(_Scope(None if relative is None else "" if relative == "." else relative + "/"))
-            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+            for found in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
                 if _ignored(found.relative_to(path)):
+                    continue
+                if found.is_symlink():
+                    # A link found in a folder may lead anywhere (another team's share, /etc); only a
+                    # file named on the command line is followed.
+                    report.warn(f"skipped {found}: a symbolic link (to {os.readlink(found)}); copy the file "
+                                f"in, or name it on the command line, to index it")
                     continue
                 if found.suffix.lower() in SUPPORTED_SUFFIXES:
                     add(found)

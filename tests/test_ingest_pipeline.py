@@ -250,6 +250,21 @@ def test_a_file_outside_the_corpus_is_indexed_by_name_with_a_warning(index, corp
     assert any("outside" in w for w in report.warnings)
 
 
+def test_links_in_a_folder_are_skipped_and_reported_but_a_named_link_is_followed(index, corpus, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "private.txt").write_text("Another team's notes, never meant for the index.\n")
+    (corpus / "linked.txt").symlink_to(elsewhere / "private.txt")
+    (corpus / "linked-folder").symlink_to(elsewhere, target_is_directory=True)
+    report = run_ingest(index, [corpus], corpus)
+    assert not any("linked" in s or "private" in s for s in report.added)
+    skipped = [w for w in report.warnings if "symbolic link" in w]
+    assert len(skipped) == 2 and any(str(elsewhere / "private.txt") in w for w in skipped)
+    assert not any("private" in p.source for p in index.passages())
+    named = run_ingest(index, [corpus / "linked.txt"], corpus)
+    assert named.added == ["linked.txt"]
+
+
 def test_progress_bar_goes_to_stderr(index, corpus, capsys):
     run_ingest(index, [corpus], corpus, progress=True)
     captured = capsys.readouterr()
