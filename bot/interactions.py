@@ -92,22 +92,13 @@ def register(app: App, parts) -> None:
     @app.action(ACTION_NOT_HELPFUL)
     def on_feedback(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        try:
-            _record_feedback(parts, body, action, respond, client)
-        except Exception:
-            reference = secrets.token_hex(4)
-            log.exception("failed to record feedback (reference %s)", reference)
-            respond(response_type="ephemeral", replace_original=False, **replies.apology(reference).as_kwargs())
+        _or_apologise("record feedback", respond, lambda: _record_feedback(parts, body, action, respond, client))
 
     @app.action(ACTION_SHOW_PASSAGES)
     def on_show_passages(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        try:
-            _show_passages(parts, body, action, respond, client)
-        except Exception:
-            reference = secrets.token_hex(4)
-            log.exception("failed to show the passages of an answer (reference %s)", reference)
-            respond(response_type="ephemeral", replace_original=False, **replies.apology(reference).as_kwargs())
+        _or_apologise("show the passages of an answer", respond,
+                      lambda: _show_passages(parts, body, action, respond, client))
 
     @app.view(COMMENT_VIEW)
     def on_comment(ack: Ack, view: dict) -> None:
@@ -119,6 +110,17 @@ def register(app: App, parts) -> None:
         ack()
         if comment:
             parts.feedback.add_comment(int(view["private_metadata"]), comment)
+
+
+def _or_apologise(what: str, respond: Respond, work) -> None:
+    """Run a button's work; if it fails, the clicker gets a private apology with a reference
+    that matches the logged traceback, never the traceback itself."""
+    try:
+        work()
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("failed to %s (reference %s)", what, reference)
+        respond(response_type="ephemeral", replace_original=False, **replies.apology(reference).as_kwargs())
 
 
 def _post_in_channel(client: WebClient, respond: Respond, channel: Optional[str], message: Message, metadata: dict) -> None:
