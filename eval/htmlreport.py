@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 
 from eval.export import rows
+from eval.report import write_text
 from eval.runner import EvalResult
 from eval.thresholds import flagged_metrics
 
@@ -196,7 +197,4 @@ def render(result: EvalResult) -> str:
 
 
 def write_html(result: EvalResult, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(result), encoding="utf-8")
-    return path
+    return write_text(path, render(result))

@@ -18,6 +18,7 @@ from typing import Optional, Sequence
 
 from eval.metrics import is_answer_correct, mentions, percentile
 from eval.pairs import Pair, select
+from eval.report import write_text
 from eval.runner import EvalError, build_fresh_index
 from eval.sets import EvalSet, choose
 from eval.textmatch import normalise_loose
@@ -135,6 +136,4 @@ def render(result: LlmEvalResult) -> str:
 
 
 def write_report(result: LlmEvalResult, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(result), encoding="utf-8")
-    return path
+    return write_text(path, render(result))

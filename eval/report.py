@@ -213,7 +213,12 @@ def render(result: EvalResult) -> str:
 
 
 def write_report(result: EvalResult, path: Path) -> Path:
+    return write_text(path, render(result))
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write a report, creating its folder: one place for every report format."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(result), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
