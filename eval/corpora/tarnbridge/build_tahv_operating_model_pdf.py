@@ -213,6 +213,16 @@ CONTENT = [
     ("p", "BDH provides clinical system training for new starters, refresher sessions on request and a monthly "
           "online session for practice managers. Training for the practice's own non-core systems is not "
           "provided."),
+    ("h2", "6.5 Software requests"),
+    ("p", "Practices may ask for software to be added to their devices through the BDH Hub. BDH checks each "
+          "request against the approved software list. Software already on the list is installed as a "
+          "priority 4 request. Software not on the list is assessed for security and compatibility first, "
+          "which normally takes up to 20 working days; if it is approved, the practice pays any licence cost "
+          "unless the software is part of the core offer."),
+    ("h2", "6.6 Practice feedback"),
+    ("p", "Every closed ticket generates a short satisfaction survey. BDH aims for at least 90% of responses to "
+          "rate the service good or very good, and includes the result in its quarterly report. Comments that "
+          "raise a concern about clinical safety are passed to the ICB the same day."),
 
     ("h1", "7 Devices and refresh"),
     ("h2", "7.1 Entitlement"),
@@ -243,6 +253,10 @@ CONTENT = [
     ("p", "Only BDH may dispose of ICB-funded equipment. Data-bearing equipment is wiped or destroyed to the "
           "national standard and a certificate is kept on the asset register. Practices must not sell, give "
           "away or dispose of ICB-funded devices themselves."),
+    ("h2", "7.6 Printers and scanners"),
+    ("p", "The ICB funds one networked multifunction printer for each practice site and one label or "
+          "prescription printer for each clinical room. Printers are replaced when BDH judges that repair is "
+          "no longer economic. Consumables and any additional printers are paid for by the practice."),
 
     ("h1", "8 Clinical systems"),
     ("h2", "8.1 Foundation clinical system"),
@@ -266,6 +280,11 @@ CONTENT = [
     ("p", "The local area network, firewall and Wi-Fi in each practice are core services. The Wi-Fi offers a "
           "staff network and a separate patient network; practices may not add their own wireless access "
           "points."),
+    ("h2", "9.3 Resilience of connections"),
+    ("p", "Each main surgery site has a mobile data back-up router that takes over automatically if the HSCN "
+          "line fails, so that the clinical system remains available at reduced speed. Branch sites with fewer "
+          "than six devices do not have a back-up router; during an outage their staff should work from the "
+          "main site or use ICB-managed laptops on the remote access service."),
 
     ("h1", "10 Information governance and cyber security"),
     ("h2", "10.1 DSPT"),
@@ -284,6 +303,10 @@ CONTENT = [
     ("h2", "10.4 Remote working"),
     ("p", "Remote access to practice systems is permitted only on ICB-managed devices and in line with the "
           "ICB's Remote Access and Mobile Devices Policy for GP Practices."),
+    ("h2", "10.5 Security training"),
+    ("p", "All practice staff with a network account must complete the national data security awareness "
+          "training each year. BDH also runs a phishing simulation at least twice a year and gives each practice "
+          "its own results, which practices may use as evidence in the DSPT."),
 
     ("h1", "11 Telephony"),
     ("p", "Practice telephony, including cloud-based telephony, is non-core and funded by the practice. The ICB "
