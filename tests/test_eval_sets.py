@@ -25,9 +25,10 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_the_shipped_registry_names_its_sets_and_their_corpora():
     sets = {s.name: s for s in load_sets()}
-    assert list(sets) == ["shipped", "fresh", "wrenmoor", "probes"]
+    assert list(sets) == ["shipped", "fresh", "wrenmoor", "tarnbridge", "probes"]
     assert all(sets[n].corpus is None for n in ("shipped", "fresh", "probes"))  # the configured corpus, shared
     assert sets["wrenmoor"].corpus == DEFAULT_SETS_FILE.parent / "corpora" / "wrenmoor" / "docs"
+    assert sets["tarnbridge"].corpus == DEFAULT_SETS_FILE.parent / "corpora" / "tarnbridge" / "docs"
     assert [p.name for p in sets["shipped"].pairs_files()] == ["pairs.yaml"]
     assert all(s.gate for s in sets.values())
 
