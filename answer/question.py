@@ -27,7 +27,7 @@ from typing import Callable, Optional, Sequence
 
 from answer import bm25, conversation
 from answer.query import Query
-from opmodel.dates import YEAR
+from opmodel.dates import YEAR, periods
 
 KINDS = ("pays", "who", "covered", "amount", "count", "date", "definition", "currency", "says_about", "advice",
          "general")
@@ -103,6 +103,7 @@ class Question:
     subject: Optional[str] = None  # what it asks about, qualifiers dropped ("the practice phones")
     subject_head: Optional[str] = None  # the subject's head word, stemmed ("phone")
     years: tuple[str, ...] = ()  # years it names
+    periods: tuple[tuple[tuple[int, int], str], ...] = ()  # periods it names, as typed: opmodel.dates.periods
     future: bool = False  # asks about something still to come
     defined_term: Optional[str] = None  # "what is meant by X?": X
     fixes: tuple[tuple[str, str], ...] = ()  # typo -> the documents' word
@@ -171,6 +172,7 @@ def read(typed: str, history: Sequence[str] = (), correct: Optional[Callable[[st
         typed=typed, text=text, kind=kind, query=query,
         subject=subject or None, subject_head=head_word(subject) if subject else None,
         years=tuple(dict.fromkeys(YEAR.findall(text))),
+        periods=tuple(periods(text).items()),
         future=bool(_FUTURE.search(text)),
         defined_term=defined.group("term").strip() if defined else None,
         fixes=tuple(fixes), follow_up=bool(query.context), history=earlier,

@@ -26,7 +26,7 @@ import numpy as np
 from answer import bm25
 from answer.query import Query, names_only
 from answer.spelling import Speller
-from opmodel.dates import YEAR
+from opmodel.dates import YEAR, periods
 from opmodel.errors import IndexCorruptError
 from opmodel.index import Index, Snapshot
 from opmodel.passage import TABLE_CELL_SEPARATOR, Passage
@@ -137,6 +137,13 @@ class Corpus:
             return False
         phrase = re.compile(r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, _plain_words(name))) + r"(?![a-z0-9])")
         return any(phrase.search(self.passages[r].text.lower()) for r in self.bm25.having(words))
+
+    def names_period(self, period: tuple[int, int]) -> bool:
+        """Does any passage or document title name this period, however it is written ("2023/24",
+        "2023-24", "2023-2024")? Only the passages holding its first year are read."""
+        if any(period in periods(title) for title in {p.title for p in self.passages}):
+            return True
+        return any(period in periods(self.passages[r].text) for r in self.bm25.having([str(period[0])]))
 
     def asked_definitions(self, question: str) -> tuple[int, ...]:
         """Rows of the definitions of the term a question asks the meaning of, if any."""

@@ -16,7 +16,8 @@ they carry over to questions nobody has asked yet:
 
 * ``absent``: an acronym the question is about that the documents never use under any of its
   names ("What does HSCN replace?"), a topic word they never use ("...say about practice
-  mergers?"), or a year they never mention (outside the period they cover).
+  mergers?"), a year they never mention (outside the period they cover), or a period they
+  never name (a financial year, an edition's span).
 
 A question is declined when its nearest passage is far; when half or more of its words are
 foreign to the domain; when it is only moderately close and any of its words is foreign; or
@@ -34,7 +35,7 @@ from typing import Optional
 
 from answer import bm25, fit, lexicon
 from answer.retrieve import Corpus, Retrieval
-from opmodel.dates import YEAR
+from opmodel.dates import YEAR, periods
 
 # Calibrated on the eval dev split.
 MIN_DENSE = 0.32  # nearest passage less similar than this: the documents do not discuss it
@@ -132,7 +133,16 @@ def judge(question: str, retrieval: Retrieval, own_dense: Optional[float] = None
         return Verdict(False, "weak_evidence", dense, unknown, _as_typed(question, topic))
     if years := tuple(y for y in dict.fromkeys(YEAR.findall(question)) if y not in idf):
         return Verdict(False, "weak_evidence", dense, unknown, years)
+    if absent := absent_periods(periods(question).items(), retrieval.corpus):
+        return Verdict(False, "weak_evidence", dense, unknown, absent)
     return Verdict(True, None, dense, unknown)
+
+
+def absent_periods(question_periods, corpus: Corpus) -> tuple[str, ...]:
+    """Periods the question names ("2023/24", "the 2027-2030 edition"), as typed, that no
+    document names: the documents cannot say what was budgeted or planned for a period they
+    never mention, though they mention its years in passing ("from 1 October 2023")."""
+    return tuple(typed for period, typed in question_periods if not corpus.names_period(period))
 
 
 def _as_typed(question: str, stem: str) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ class Candidates:
     rows: np.ndarray
     context: features.Context
     missing: tuple[str, ...]  # names and years the documents never mention, as typed
-    # Facts no weight can learn: a year outside every document's period, a name (a place, an
+    # Facts no weight can learn: a year or a period ("2023/24") no document names, a name (a place, an
     # organisation, a product) that neither the documents nor the domain lexicon know.
     unknowable: tuple[str, ...] = ()
 
@@ -163,8 +163,9 @@ class ScoredAssistant:
         names_of_subject = features.subject_names(q) or ()
         topic = vocabulary.as_typed(q.text, q.subject_head) if names_of_subject and not any(
             name and all(t in idf for t in name) for name in names_of_subject) else ()
-        missing = tuple(dict.fromkeys(names + topic + vocabulary.absent_years(q.years, idf)))
-        unknowable = vocabulary.absent_years(q.years, idf) + vocabulary.unknown_names(q.text, idf)
+        absent = vocabulary.absent_years(q.years, idf) + vocabulary.absent_periods(q.periods, corpus)
+        missing = tuple(dict.fromkeys(names + topic + absent))
+        unknowable = absent + vocabulary.unknown_names(q.text, idf)
         return Candidates(q, retrieval, pool, features.rows(ctx, pool, dense), ctx, missing, unknowable)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from answer import bm25, lexicon
 # One vocabulary for both answerers: the words the rules' scope judge knows, read the same way.
 from answer.scope import _ACRONYM, _NAME, _known_stem as known_stem  # noqa: F401
-from answer.scope import _as_typed as as_typed, known_word, unknown_words  # noqa: F401
+from answer.scope import _as_typed as as_typed, absent_periods, known_word, unknown_words  # noqa: F401
 
 
 def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
@@ -30,4 +30,5 @@ def absent_acronyms(question: str, corpus) -> tuple[str, ...]:
 def absent_years(question_years, vocabulary) -> tuple[str, ...]:
     """Years the question names that no document mentions: outside every document's period."""
     return tuple(y for y in question_years if y not in vocabulary)
+
 
