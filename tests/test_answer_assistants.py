@@ -173,6 +173,21 @@ def test_a_question_about_a_thing_still_in_use_is_left_to_the_quotes(assistant):
     assert "opmodel's catalogue" not in answer.text
 
 
+# Facts no weight can learn stay hard gates: a year outside every document, a name nobody knows.
+@pytest.mark.parametrize("question, missing", [
+    ("What does HSCN replace?", ["HSCN"]),
+    ("Does the operating model say anything about practice mergers?", ["mergers"]),
+    ("What will the 2030 operating model say?", ["2030"]),
+    ("What is the GP IT budget for 2031?", ["2031"]),
+    ("Does the operating model apply to practices in Narnia?", ["Narnia"]),
+])
+def test_a_question_naming_what_no_document_knows_is_declined_and_says_so(assistant, question, missing):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == "weak_evidence"
+    assert answer.missing == missing
+    assert answer.text.startswith(f"These documents never mention “{missing[0]}”, so I can't quote an answer.")
+
+
 # Pieces both answerers rely on, with no answerer of their own to run against.
 
 
