@@ -68,9 +68,8 @@ def _settings_args(parser: argparse.ArgumentParser) -> None:
 
 
 def register(sub) -> None:
-    fmt = argparse.RawDescriptionHelpFormatter
     ask = sub.add_parser("ask", help="answer one question (or one per stdin line) with quoted passages",
-                         description=ASK_DESCRIPTION, epilog=ASK_EPILOG, formatter_class=fmt)
+                         description=ASK_DESCRIPTION, epilog=ASK_EPILOG)
     ask.add_argument("question", nargs="?", help="the question, in quotes; omit it to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
     ask.add_argument("--top-k", type=_top_k, metavar="N", help="cite at most N passages, 1-20 (default 5)")
@@ -79,13 +78,13 @@ def register(sub) -> None:
 
     chat = sub.add_parser("chat", help="interactive questions with follow-ups",
                           description="Ask questions one after another; follow-ups are understood "
-                          "in the context of the question before.", epilog=CHAT_EPILOG, formatter_class=fmt)
+                          "in the context of the question before.", epilog=CHAT_EPILOG)
     _settings_args(chat)
     chat.set_defaults(handler=handle_chat)
 
     sources = sub.add_parser("sources", help="list the indexed documents with date, status and passages",
                              description="What the answers can quote: every indexed document with its date, "
-                             "status and number of passages.", epilog=SOURCES_EPILOG, formatter_class=fmt)
+                             "status and number of passages.", epilog=SOURCES_EPILOG)
     sources.add_argument("--json", action="store_true", help="one JSON object per document")
     _settings_args(sources)
     sources.set_defaults(handler=handle_sources)

@@ -22,6 +22,7 @@ from typing import Optional
 
 from answer import bm25
 from answer.query import build_query
+from answer.question import ASKS_ABOUT_THE_FUTURE, HOW_MANY
 from opmodel.dates import MONTHS, YEAR
 
 ASKS_FOR_A_FIGURE = re.compile(
@@ -45,11 +46,8 @@ _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|ele
 # Month names count only capitalised (MONTHS): "practices may choose" and "march on" give no date.
 _FIGURE = re.compile(rf"\d|£|\b(?i:million|billion|annual|annually|monthly|weekly|daily)\b|\b({MONTHS})\b")
 
-# "When will the next edition be published?" asks about the future: "On 3 April 2014 NHS England
-# published ..." is a date, but of the past. The lead quote must look ahead itself.
-ASKS_ABOUT_THE_FUTURE = re.compile(
-    r"\b(when|what date|which date|what year|by when)\b.*\b(will|going to|is due|are due|next)\b", re.I
-)
+# "When will the next edition be published?" asks about the future (ASKS_ABOUT_THE_FUTURE): "On 3
+# April 2014 NHS England published ..." is a date, but of the past. The lead quote must look ahead itself.
 _LOOKS_AHEAD = re.compile(
     r"\b(will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to)\b"
     rf"|\b(from|by|until|before)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?-i:{MONTHS}|(?:19|20)\d\d)\b",
@@ -113,13 +111,6 @@ def quotes_answer(question: str, quoted: list[str]) -> bool:
     return needed is None or bool(needed.search(quoted[0]))
 
 
-# "How many foundation capabilities does ...", "how many tiers of service are ...": the thing
-# counted runs from "how many" to the verb or preposition after it.
-_HOW_MANY = re.compile(
-    r"\bhow many (?P<what>(?:[\w-]+\s+){0,2}?[\w-]+)(?=\s+(?:do|does|did|are|is|were|was|have|has|had|will|would|"
-    r"can|could|should|must|of|in|per|for|there|that|which)\b|\s*[?.!,]|\s*$)",
-    re.I,
-)
 _OCCASIONS = frozenset(bm25.words("time times occasion occasions"))
 COUNT_REACH = 3  # words between a number and the thing it counts ("three tiers", "practices (approximately 1,000)")
 _LEAD_WORD = re.compile(r"[A-Za-z][\w-]*|\d[\d,.]*")
@@ -127,13 +118,13 @@ _LEAD_WORD = re.compile(r"[A-Za-z][\w-]*|\d[\d,.]*")
 
 def counts_what_is_asked(question: str, lead: str) -> bool:
     """For "how many PCs...?", a number next to PCs (or a name for them), not the "1" of "Lot 1"."""
-    asked = _HOW_MANY.search(question)
-    what = set(bm25.words(asked.group("what"))) if asked else set()
+    asked = HOW_MANY.search(question)
+    what = set(bm25.words(asked.group("subject"))) if asked else set()
     # "how many of them": the thing counted is not named; "how many times": a list of dates
     # ("editions published in 2014, 2016 and 2019") answers without a count.
     if not what or what <= _OCCASIONS:
         return True
-    names = what | {t for name in _lexicon_names(asked.group("what"), 0.7) or () for t in name}
+    names = what | {t for name in _lexicon_names(asked.group("subject"), 0.7) or () for t in name}
     words = _LEAD_WORD.findall(lead)
     at = [i for i, w in enumerate(words) if bm25.stem(w.lower()) in names]
     numbers = [i for i, w in enumerate(words) if w[0].isdigit() or _COUNT.fullmatch(w)]

@@ -54,7 +54,9 @@ _SAYS_ABOUT = re.compile(
     r"\b(?:say|says|said|mention|mentions|mentioned|anything|something|written|cover|covers)\b[^?.!]*?\babout\s+"
     r"(?P<subject>[^?.!]+)", re.I)
 _WHO_IS = re.compile(_LEAD + r"who(?:'s|’s| is| are| was| were)\s+(?P<subject>[^?.!]+?)\s*(?:[?.!]|$)", re.I)
-_HOW_MANY = re.compile(
+# "How many foundation capabilities does ...", "how many tiers of service are ...": the thing
+# counted runs from "how many" to the verb or preposition after it.
+HOW_MANY = re.compile(
     r"\bhow many (?P<subject>(?:[\w-]+\s+){0,2}?[\w-]+)(?=\s+(?:do|does|did|are|is|were|was|have|has|had|will|would|"
     r"can|could|should|must|of|in|per|for|there|that|which)\b|\s*[?.!,]|\s*$)", re.I)
 # "What is the telephone number of the service desk?", "what percentage of ...": a figure, not an amount.
@@ -72,7 +74,8 @@ _DATE = re.compile(
     # "What's the last date for claims?", "What is the closing date?": a date, with words between.
     r"|\bwhat(?:'s|’s| is| was| are)? (?:the |a )?(?:[\w-]+ ){0,2}?(?:date|deadline|day|year|month|time limit|timescale)s?\b",
     re.I)
-_FUTURE = re.compile(r"\b(?:when|what date|which date|what year|by when)\b.*\b(?:will|going to|is due|are due|next)\b", re.I)
+ASKS_ABOUT_THE_FUTURE = re.compile(
+    r"\b(?:when|what date|which date|what year|by when)\b.*\b(?:will|going to|is due|are due|next)\b", re.I)
 _MEANING = re.compile(
     r"\bstands? for\b|\bmeans?\b|\bmeaning\b|\bacronym\b|\babbreviation\b|\bdefin(?:e|ed|ition)\b"
     r"|^\W*what(?: is|'s| are) (?:an? |the )?\w+\W*$", re.I)
@@ -133,7 +136,7 @@ def classify(text: str) -> tuple[str, Optional[str]]:
     """The question's kind and the raw subject phrase its pattern names, if any."""
     if _CURRENCY.search(text) and _A_DOCUMENT.search(text):
         return "currency", None
-    if found := _HOW_MANY.search(text):
+    if found := HOW_MANY.search(text):
         return "count", found.group("subject")
     if _NUMBER_ASKED.search(text):
         return "count", None
@@ -173,7 +176,7 @@ def read(typed: str, history: Sequence[str] = (), correct: Optional[Callable[[st
         subject=subject or None, subject_head=head_word(subject) if subject else None,
         years=tuple(dict.fromkeys(YEAR.findall(text))),
         periods=tuple(periods(text).items()),
-        future=bool(_FUTURE.search(text)),
+        future=bool(ASKS_ABOUT_THE_FUTURE.search(text)),
         defined_term=defined.group("term").strip() if defined else None,
         fixes=tuple(fixes), follow_up=bool(query.context), history=earlier,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -23,7 +22,7 @@ examples:
 
 def register(sub) -> None:
     p = sub.add_parser("tune", help="fit the answer scorer on the dev splits (writes answer/weights.json)",
-                       description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=DESCRIPTION, epilog=EPILOG)
     p.add_argument("--out", type=Path, default=DEFAULT_WEIGHTS, metavar="PATH", help="where to write the weights")
     p.add_argument("--json", action="store_true", help="print the fit report as JSON")
     p.add_argument("--folds", type=int, default=5, metavar="K",

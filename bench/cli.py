@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import shlex
 import sys
 from pathlib import Path
@@ -29,7 +28,6 @@ def register(sub) -> None:
         help="speed, memory and scale benchmarks (tables for BENCHMARKS.md)",
         description="Benchmarks that print tables; each runs fresh processes against a fresh temporary index.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     kinds = bench.add_subparsers(dest="bench_command", metavar="BENCHMARK", required=True)
 

@@ -42,7 +42,6 @@ def register(sub) -> None:
         help="run the Slack bot (Socket Mode by default, --http for the Events API)",
         description=DESCRIPTION,
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
     parser.add_argument("--port", type=int, default=3000, help="port for --http (default: 3000)")

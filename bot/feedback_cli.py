@@ -36,7 +36,6 @@ def register(sub) -> None:
         help="list or export Slack feedback; --to-pairs drafts eval pairs from the unhelpful answers",
         description=DESCRIPTION,
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--since", type=_date, metavar="DATE", help="only feedback from this day on (YYYY-MM-DD, UTC)")
     parser.add_argument("--until", type=_date, metavar="DATE", help="only feedback up to and including this day")

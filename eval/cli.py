@@ -3,7 +3,6 @@ against the bars and floors, side by side with the baseline."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -50,7 +49,7 @@ WIDTH = 15
 def register(sub) -> None:
     p = sub.add_parser(
         "eval", help="score the assistant on the known Q&A pairs of every evaluation set (and the baseline)",
-        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=DESCRIPTION, epilog=EPILOG,
     )
     p.add_argument("--split", choices=("dev", "test", "all"), default="all",
                    help="which pairs to run (default: all; tune on dev, never on test)")

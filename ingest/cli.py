@@ -57,7 +57,6 @@ def register(sub) -> None:
         help="index documents (default: the corpus folder) so they can be quoted",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to index (default: the corpus folder)")
     parser.add_argument(

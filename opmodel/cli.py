@@ -56,6 +56,15 @@ def version() -> str:
         return "unknown"
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's description and examples keep the line breaks they are written with. Every
+    subcommand's parser is of this class too (add_subparsers makes its parsers of the parent's class),
+    so no command has to ask for it."""
+
+    def __init__(self, *args, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from answer import cli as answer_cli
     from answer import tune_cli
@@ -66,11 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest import cli as ingest_cli
     from opmodel import init_cli
 
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="opmodel",
         description="Answers questions about the NHS England GP IT operating model, quoting the passages it rests on.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     parser.add_argument("--version", action="version", version=f"opmodel {version()}",

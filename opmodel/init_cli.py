@@ -3,7 +3,6 @@ manifest, for a team to edit, with a ``.env`` that points opmodel at it from tha
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
@@ -29,7 +28,6 @@ def register(sub) -> None:
         description="Copy the shipped documents, their catalogue (metadata.yaml) and the Slack app manifest "
                     "into a folder a team can edit, with a .env that points opmodel at that copy when run there.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR", help="where to write (default: here)")
     parser.set_defaults(handler=handle)
