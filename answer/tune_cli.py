@@ -32,14 +32,14 @@ def register(sub) -> None:
 
 
 def dev_sets() -> list[tuple[str, Path, list]]:
-    """(name, corpus folder, dev pairs) of each evaluation set in eval/sets.yaml; sets over the
-    same corpus are asked over one index."""
+    """(name, corpus folder, dev pairs) of each evaluation set in eval/sets.yaml that may be
+    fitted on (not `fit: false`); sets over the same corpus are asked over one index."""
     from eval.pairs import select
     from eval.sets import load_sets
     from opmodel.settings import Settings
 
     grouped: dict[Path, tuple[str, Path, list]] = {}
-    for s in load_sets():
+    for s in (s for s in load_sets() if s.fit):
         folder = s.corpus_dir(Path(Settings().corpus_dir)).resolve()
         name, _, pairs = grouped.setdefault(folder, (s.name, folder, []))
         pairs += select(s.load_pairs(), "dev")

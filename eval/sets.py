@@ -13,7 +13,7 @@ from opmodel.errors import OpmodelError
 
 DEFAULT_SETS_FILE = Path(__file__).with_name("sets.yaml")
 CONFIGURED = "configured"  # the corpus folder the settings name
-FIELDS = {"name", "corpus", "pairs", "gate"}
+FIELDS = {"name", "corpus", "pairs", "gate", "fit"}
 
 
 class SetsError(OpmodelError):
@@ -26,6 +26,9 @@ class EvalSet:
     corpus: Optional[Path]  # None: the configured corpus folder
     pairs: tuple[str, ...]  # absolute paths or glob patterns
     gate: bool = True
+    # False: `opmodel tune` never fits on it, so it stays a corpus no weight has seen (its dev
+    # split is still read for what fails; its test split is held back like every other).
+    fit: bool = True
 
     def corpus_dir(self, configured: Path) -> Path:
         return Path(configured) if self.corpus is None else self.corpus
@@ -77,14 +80,16 @@ def _entry(raw, position: int, base: Path, path: Path) -> EvalSet:
         pairs = [pairs]
     if not isinstance(pairs, list) or not pairs or not all(isinstance(p, str) and p.strip() for p in pairs):
         raise SetsError(f"{label}: pairs must be a non-empty list of files or glob patterns, got {pairs!r}")
-    gate = raw.get("gate", True)
-    if not isinstance(gate, bool):
-        raise SetsError(f"{label}: gate must be true or false, got {gate!r}")
+    flags = {}
+    for flag in ("gate", "fit"):
+        flags[flag] = raw.get(flag, True)
+        if not isinstance(flags[flag], bool):
+            raise SetsError(f"{label}: {flag} must be true or false, got {flags[flag]!r}")
     return EvalSet(
         name=name,
         corpus=None if corpus == CONFIGURED else (base / corpus),
         pairs=tuple(str(base / p) for p in pairs),
-        gate=gate,
+        **flags,
     )
 
 

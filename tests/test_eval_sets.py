@@ -59,6 +59,7 @@ def test_an_id_in_two_pairs_files_of_a_set_is_an_error_naming_both(tmp_path):
     ("{name: bad, pairs: [p.yaml]}", r"set 'bad': corpus must be a folder"),
     ("{name: bad, corpus: configured, pairs: []}", r"set 'bad': pairs must be a non-empty list"),
     ("{name: bad, corpus: configured, pairs: [p.yaml], gate: maybe}", r"set 'bad': gate must be true or false"),
+    ("{name: bad, corpus: configured, pairs: [p.yaml], fit: no-thanks}", r"set 'bad': fit must be true or false"),
     ("{name: bad, corpus: configured, pairs: [p.yaml], gated: true}", r"set 'bad': unknown field\(s\) gated"),
     ("{name: good, corpus: configured, pairs: [p.yaml]}", r"set 'good' appears twice"),
     ("just a string", r"set 2 must be a mapping"),
@@ -85,3 +86,14 @@ def test_missing_files_and_unknown_names_are_clear_errors(tmp_path):
 def test_a_pairs_file_alone_is_a_set_over_the_configured_corpus(tmp_path):
     s = adhoc_set(tmp_path / "mine.yaml")
     assert (s.name, s.corpus, s.gate) == ("mine", None, True)
+
+
+def test_tune_fits_on_every_set_but_those_marked_fit_false():
+    from answer.tune_cli import dev_sets
+
+    sets = load_sets()
+    unfitted = {s.name for s in sets if not s.fit}
+    assert unfitted == {"tarnbridge"}  # the corpus no weight has seen (eval/sets.yaml says why)
+    fitted_folders = {folder for _, folder, _ in dev_sets()}
+    assert all(s.corpus_dir(Path("corpus")).resolve() not in fitted_folders for s in sets if not s.fit)
+    assert len(fitted_folders) == 2  # corpus/ (shipped, fresh, probes) and wrenmoor
