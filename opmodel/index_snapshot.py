@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,15 +75,31 @@ def path_for(folder: Path, collection: str) -> Path:
     return Path(folder) / f"{PREFIX}{collection}{SUFFIX}"
 
 
+_open = threading.local()  # per thread: database path -> (its inode, a read-only connection)
+
+
 def _query(folder: Path, sql: str, *params) -> list[tuple]:
+    """One query on Chroma's database. The connection is kept (opening one and reading the
+    schema is most of a ~1 ms pointer read), per thread as sqlite3 wants, and opened again when
+    the path names another file (an index moved aside and rebuilt where it was)."""
     database = Path(folder) / CHROMA_FILE
-    if not database.is_file():  # sqlite3 would make an empty one
-        raise sqlite3.OperationalError(f"no {database}")
-    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
     try:
-        return db.execute(sql, params).fetchall()
-    finally:
-        db.close()
+        inode = database.stat().st_ino
+    except OSError as exc:  # and never connect: sqlite3 would make an empty database
+        raise sqlite3.OperationalError(f"cannot open {database}: {exc}") from exc
+    held = getattr(_open, "connections", None)
+    if held is None:
+        held = _open.connections = {}
+    known = held.get(database)
+    if known is None or known[0] != inode:
+        if known is not None:
+            known[1].close()
+        known = held[database] = (inode, sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5))
+    try:
+        return known[1].execute(sql, params).fetchall()
+    except sqlite3.Error:
+        held.pop(database, None)[1].close()  # a damaged or replaced file: start afresh next time
+        raise
 
 
 def read_pointer(folder: Path, name: str) -> Optional[dict]:

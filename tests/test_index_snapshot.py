@@ -109,3 +109,16 @@ def test_answering_from_the_command_line_never_imports_chromadb(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "telephony" in done.stdout.lower()
+
+
+def test_a_reader_follows_an_index_moved_aside_and_rebuilt_at_the_same_path(settings, embedder, tmp_path):
+    from chromadb.api.client import SharedSystemClient
+
+    open_index(settings, embedder).publish(corpus_passages())
+    reader = open_index(settings, embedder, create=False)
+    before = reader.snapshot()
+    settings.index_dir.rename(tmp_path / "index.damaged-1")  # what `ingest --rebuild` does to a broken database
+    SharedSystemClient.clear_system_cache()
+    rebuilt = open_index(settings, embedder).publish(corpus_passages(limit=5)).version
+    after = reader.snapshot()
+    assert after.collection == rebuilt != before.collection and len(reader.passages(after)) == 5
