@@ -53,7 +53,7 @@ $(LIGHT_STAMP): pyproject.toml
 
 setup-light: $(LIGHT_STAMP)
 
-# The quick start needs only the runtime: a minute or two to install, against ~3.5 for .venv.
+# The quick start needs only the runtime: about a minute to install with uv (pip: 2-3), against ~3.5 for .venv.
 ingest: setup-light
 	$(LIGHT)/bin/opmodel ingest
 
