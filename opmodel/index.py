@@ -15,6 +15,10 @@ changes exactly when a new version is published. Anything derived from ``passage
 BM25 side) is keyed by it: take one snapshot per question, rebuild the derived structure
 when its collection differs from the one it was built from, and pass the same snapshot to
 ``search`` so both sides read one version (``answer.retrieve.Retriever`` does this).
+
+An embedded index also gets, with each version it publishes, a read-only copy of it for
+answering without loading Chroma (``opmodel.index_snapshot``); the copy goes when its version
+is dropped.
 """
 
 from __future__ import annotations
@@ -470,7 +474,8 @@ def _is_not_found(exc: BaseException) -> bool:
 def open_index(settings: Settings, embedder: Optional[Embedder] = None, *, create: bool = True,
                timeout: Optional[float] = None) -> Index:
     """``create=False`` for readers: a folder without an index is IndexMissingError, not a new
-    empty index. ``timeout``: seconds a call to a Chroma server may take (default the setting)."""
+    empty index, and an embedded index is read through ``opmodel.index_reader.CopyReader``
+    (the published version's copy, Chroma only when it must). ``timeout``: seconds a call to a Chroma server may take (default the setting)."""
     from opmodel.embedding import default_embedder
 
     location = f"the Chroma server at {settings.chroma_url}" if settings.uses_server else f"the index at {settings.index_dir}"
