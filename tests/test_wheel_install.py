@@ -113,8 +113,8 @@ def test_uv_tool_install_from_the_wheel_answers_from_an_empty_folder(wheel, tmp_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPMODEL_", "UV_", "VIRTUAL_ENV")) and k != "PYTHONPATH"}
     env.update(UV_TOOL_DIR=str(tmp_path / "tools"), UV_TOOL_BIN_DIR=str(tmp_path / "bin"), UV_PYTHON_DOWNLOADS="never",
                OPMODEL_HOME=str(tmp_path / "home"), HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    done = subprocess.run([uv, "tool", "install", "--python", sys.executable, "--excludes", str(excludes), str(wheel)],
-                          capture_output=True, text=True, timeout=900, env=env)
+    command = [uv, "tool", "install", "--compile-bytecode", "--excludes", str(excludes), str(wheel)]  # the README's
+    done = subprocess.run([*command, "--python", sys.executable], capture_output=True, text=True, timeout=900, env=env)
     if done.returncode != 0 and any(sign in done.stderr.lower() for sign in OFFLINE_SIGNS):
         pytest.skip(f"uv cannot reach the package registry: {done.stderr[-300:]}")
     assert done.returncode == 0, done.stderr[-3000:]
