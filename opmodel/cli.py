@@ -65,15 +65,26 @@ class CommandParser(argparse.ArgumentParser):
         super().__init__(*args, formatter_class=formatter_class, **kwargs)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from answer import cli as answer_cli
-    from answer import tune_cli
-    from bench import cli as bench_cli
-    from bot import cli as bot_cli
-    from bot import feedback_cli
-    from eval import cli as eval_cli
-    from ingest import cli as ingest_cli
-    from opmodel import init_cli
+# Which module owns each sub-command, so `opmodel ask` imports the answering modules alone
+# instead of every command's (the eval, bench and Slack ones cost ~0.2 s of a cold start).
+# tests/test_cli_version.py checks this table against what each module registers.
+COMMAND_MODULES = {
+    "init": "opmodel.init_cli",
+    "ingest": "ingest.cli",
+    "ask": "answer.cli",
+    "chat": "answer.cli",
+    "sources": "answer.cli",
+    "tune": "answer.tune_cli",
+    "eval": "eval.cli",
+    "slack": "bot.cli",
+    "feedback": "bot.feedback_cli",
+    "bench": "bench.cli",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every sub-command, or only ``command``'s when it is one (help lists them all)."""
+    import importlib
 
     parser = CommandParser(
         prog="opmodel",
@@ -84,16 +95,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opmodel {version()}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (init_cli, ingest_cli, answer_cli, tune_cli, eval_cli, bot_cli, feedback_cli, bench_cli):
-        module.register(sub)
+    owners = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else list(dict.fromkeys(COMMAND_MODULES.values()))
+    for name in owners:
+        importlib.import_module(name).register(sub)
     return parser
+
+
+def _command(argv: list[str]) -> str | None:
+    """The sub-command named in ``argv`` (after any global flags), if any."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     from opmodel.errors import OpmodelError
     from opmodel.terminal import printable
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

@@ -15,6 +15,10 @@ changes exactly when a new version is published. Anything derived from ``passage
 BM25 side) is keyed by it: take one snapshot per question, rebuild the derived structure
 when its collection differs from the one it was built from, and pass the same snapshot to
 ``search`` so both sides read one version (``answer.retrieve.Retriever`` does this).
+
+An embedded index also gets, with each version it publishes, a read-only copy of it for
+answering without loading Chroma (``opmodel.index_snapshot``); the copy goes when its version
+is dropped.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from opmodel import index_snapshot as copies
 from opmodel import index_versions as versions
 from opmodel.embedding import Embedder
 from opmodel.errors import (
@@ -37,7 +42,7 @@ from opmodel.errors import (
     IndexUnreachableError,
     OpmodelError,
 )
-from opmodel.index_client import chroma_client, disk_full, is_disk_full, remove_orphan_segment_folders
+from opmodel.index_client import chroma_client, disk_full, is_disk_full, remove_orphan_segment_folders, require_index
 from opmodel.passage import Passage
 from opmodel.settings import Settings
 
@@ -102,23 +107,7 @@ class Index:
 
     def snapshot(self) -> Snapshot:
         """The active version. Cheap: one small read, so callers may check it per question."""
-        meta = self._pointer_metadata()
-        if "collection" not in meta:
-            raise IndexMissingError(f"{self.location} is empty: run `opmodel ingest` first")
-        snap = Snapshot(
-            collection=meta["collection"],
-            model=meta["model"],
-            dimension=int(meta["dimension"]),
-            count=int(meta["count"]),
-            built_at=float(meta["built_at"]),
-        )
-        if snap.model != self.embedder.name or snap.dimension != self.embedder.dimension:
-            raise EmbedderMismatchError(
-                f"{self.location} was built with {snap.model} ({snap.dimension} dimensions) but this process "
-                f"embeds with {self.embedder.name} ({self.embedder.dimension} dimensions). "
-                "Run `opmodel ingest --rebuild` to re-embed the corpus with the current model."
-            )
-        return snap
+        return snapshot_of(self._pointer_metadata(), self.embedder, self.location)
 
     def problem(self) -> Optional[str]:
         """None when the index answers (within the server timeout), else why not: for health checks."""
@@ -193,6 +182,7 @@ class Index:
         if planned_from is not None:
             self._check_planned_from(planned_from, self.current_version())
         if previous and not rebuild and self._same_ids(previous, ids):
+            self._ensure_copy(previous)
             return PublishResult(version=None, passages=len(ids), embedded=0, reused=len(ids))
         vectors = self._reusable_vectors(previous, rebuild)
 
@@ -205,6 +195,9 @@ class Index:
             )
             embedded = self._fill(col, passages, vectors, progress)
             self._call(lambda: col.modify(metadata=versions.ready_metadata(time.time())))
+            if self.folder:  # before the flip: a reader that sees the new pointer finds its copy
+                copies.write(self.folder, name, passages, np.stack([vectors[p.embedding_key] for p in passages])
+                             if passages else np.zeros((0, self.embedder.dimension), np.float32))
         except BaseException:
             self._drop(name)  # the pointer still names the previous version
             raise
@@ -244,6 +237,12 @@ class Index:
         """Embedded only: the vector folders Chroma leaves behind for deleted collections (see
         index_client.remove_orphan_segment_folders). Only while holding the ingest lease."""
         return remove_orphan_segment_folders(self.folder) if self.folder else 0
+
+    def _ensure_copy(self, snap: Snapshot) -> None:
+        """An index built before answering copies existed (or whose copy was lost) gets one."""
+        if self.folder and copies.load(self.folder, snap.collection, snap.count) is None:
+            copies.write_rows(self.folder, snap.collection,
+                              self._read_all(snap.collection, ["documents", "metadatas", "embeddings"]))
 
     def _check_planned_from(self, planned_from: Optional[str], current: str) -> None:
         if planned_from is not None and planned_from != current:
@@ -388,6 +387,8 @@ class Index:
 
     def _drop(self, name: str) -> None:
         self._collections.pop(name, None)
+        if self.folder:
+            copies.remove(self.folder, name)
         try:
             self.client.delete_collection(name)
         except Exception:  # already gone, or another ingest dropped it: both fine
@@ -431,6 +432,26 @@ class Index:
         )
 
 
+def snapshot_of(pointer: dict, embedder: Embedder, location: str) -> Snapshot:
+    """The version a pointer's metadata names, checked against the embedder that will query it."""
+    if "collection" not in pointer:
+        raise IndexMissingError(f"{location} is empty: run `opmodel ingest` first")
+    snap = Snapshot(
+        collection=pointer["collection"],
+        model=pointer["model"],
+        dimension=int(pointer["dimension"]),
+        count=int(pointer["count"]),
+        built_at=float(pointer["built_at"]),
+    )
+    if snap.model != embedder.name or snap.dimension != embedder.dimension:
+        raise EmbedderMismatchError(
+            f"{location} was built with {snap.model} ({snap.dimension} dimensions) but this process "
+            f"embeds with {embedder.name} ({embedder.dimension} dimensions). "
+            "Run `opmodel ingest --rebuild` to re-embed the corpus with the current model."
+        )
+    return snap
+
+
 def _is_transport_error(exc: BaseException) -> bool:
     import httpx  # chromadb's own HTTP client
 
@@ -453,10 +474,23 @@ def _is_not_found(exc: BaseException) -> bool:
 def open_index(settings: Settings, embedder: Optional[Embedder] = None, *, create: bool = True,
                timeout: Optional[float] = None) -> Index:
     """``create=False`` for readers: a folder without an index is IndexMissingError, not a new
-    empty index. ``timeout``: seconds a call to a Chroma server may take (default the setting)."""
+    empty index, and an embedded index is read through ``opmodel.index_reader.CopyReader``
+    (the published version's copy, Chroma only when it must). ``timeout``: seconds a call to a Chroma server may take (default the setting)."""
     from opmodel.embedding import default_embedder
 
     location = f"the Chroma server at {settings.chroma_url}" if settings.uses_server else f"the index at {settings.index_dir}"
-    client = chroma_client(settings, create=create, timeout=timeout)
-    return Index(client, embedder or default_embedder(), prefix=settings.collection, location=location,
-                 folder=None if settings.uses_server else settings.index_dir)
+    embedder = embedder or default_embedder()
+
+    def chroma() -> Index:
+        client = chroma_client(settings, create=create, timeout=timeout)
+        return Index(client, embedder, prefix=settings.collection, location=location,
+                     folder=None if settings.uses_server else settings.index_dir)
+
+    if create or settings.uses_server:
+        return chroma()
+    # A reader of an embedded index answers from the published version's copy while Chroma
+    # agrees with it (opmodel.index_snapshot), and opens Chroma only when it must.
+    from opmodel.index_reader import CopyReader
+
+    require_index(settings)
+    return CopyReader(settings.index_dir, embedder, settings.collection, location, chroma)

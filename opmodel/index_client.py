@@ -37,12 +37,8 @@ def embedded_client(settings: Settings, create: bool = True):
     from chromadb.config import Settings as ChromaSettings
 
     where = settings.index_dir
-    if not create and not (where / CHROMA_FILE).is_file():
-        # A typo in --index must not leave an empty index behind that later reads as "empty".
-        raise IndexMissingError(
-            f"there is no index at {where}: build one with `opmodel ingest` (it indexes {settings.corpus_dir}/), "
-            "or point --index / OPMODEL_INDEX at the folder that holds one"
-        )
+    if not create:
+        require_index(settings)
     try:
         where.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(where), settings=ChromaSettings(anonymized_telemetry=False))
@@ -53,6 +49,16 @@ def embedded_client(settings: Settings, create: bool = True):
             f"cannot open the index at {where}: {exc}. "
             f"Run `opmodel ingest --rebuild` to rebuild it from the documents in {settings.corpus_dir}/."
         ) from exc
+
+
+def require_index(settings: Settings) -> None:
+    """A reader's check: a typo in --index must not leave an empty index behind that later reads as "empty"."""
+    where = settings.index_dir
+    if not (where / CHROMA_FILE).is_file():
+        raise IndexMissingError(
+            f"there is no index at {where}: build one with `opmodel ingest` (it indexes {settings.corpus_dir}/), "
+            "or point --index / OPMODEL_INDEX at the folder that holds one"
+        )
 
 
 def is_disk_full(exc: BaseException) -> bool:

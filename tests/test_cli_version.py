@@ -44,3 +44,12 @@ def test_version_from_the_command_line_in_another_folder(tmp_path):
                             cwd=tmp_path, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"opmodel {cli.version()}"
+
+
+def test_each_sub_command_is_registered_by_the_module_the_front_door_imports_for_it():
+    everything = cli.build_parser()
+    [commands] = [a for a in everything._actions if a.dest == "command"]
+    assert set(commands.choices) == set(cli.COMMAND_MODULES)
+    for name in cli.COMMAND_MODULES:
+        [alone] = [a for a in cli.build_parser(name)._actions if a.dest == "command"]
+        assert name in alone.choices

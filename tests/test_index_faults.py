@@ -127,6 +127,12 @@ def test_a_full_disk_under_a_healthy_index_never_advises_deleting_it(tmp_path, c
     try:
         hashed_ingest(disk / "index", corpus)
         _fill(disk)
+        # Answering from the published version's copy writes nothing, so it goes on answering.
+        done = opmodel("ask", "Who funds the clinical system?", index=disk / "index", corpus=corpus)
+        assert done.returncode == 0 and "commissioner funds" in done.stdout, done.stderr
+        # Opening Chroma itself writes: without the copy, the full disk is said plainly.
+        for copy in (disk / "index").glob("opmodel-snapshot-*"):
+            copy.unlink()
         done = opmodel("ask", "Who funds the clinical system?", index=disk / "index", corpus=corpus)
         assert done.returncode == 2, done.stderr
         assert f"the disk holding the index at {disk / 'index'} is full" in done.stderr
