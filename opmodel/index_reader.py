@@ -18,7 +18,6 @@ import numpy as np
 from opmodel import index_snapshot as copies
 from opmodel import index_versions as versions
 from opmodel.embedding import Embedder
-from opmodel.errors import OpmodelError
 from opmodel.index import Index, Snapshot, snapshot_of
 from opmodel.passage import Passage
 
@@ -53,12 +52,7 @@ class CopyReader:
             return self.chroma().snapshot()
         return snapshot_of(pointer, self.embedder, self.location)
 
-    def problem(self) -> Optional[str]:
-        try:
-            self.snapshot()
-        except OpmodelError as exc:
-            return str(exc)
-        return None
+    problem = Index.problem  # the same health check, through this reader's snapshot
 
     def passages(self, snap: Optional[Snapshot] = None) -> list[Passage]:
         snap = snap or self.snapshot()
