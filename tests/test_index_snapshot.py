@@ -45,6 +45,8 @@ def test_a_reader_answers_from_the_copy_as_chroma_would(settings, embedder):
         assert np.allclose([s for _, s in mine], [s for _, s in chromas], atol=1e-5)
         assert [(p.id, round(s, 5)) for p, s in reader.search(vector, 5)] == [(p.id, round(s, 5)) for p, s in writer.search(vector, 5)]
     assert reader._chroma is None  # never opened
+    assert reader.problem() is None  # the health check (/healthz) answers from the copy too
+    assert reader._chroma is None
 
 
 def test_a_version_published_by_another_process_is_answered_from_its_own_copy(settings, embedder):
