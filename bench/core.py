@@ -22,7 +22,9 @@ from bench.measure import Run, median, probe, run_measured
 from eval.metrics import percentile
 
 COLD_QUESTION = "Who pays for the practice phone system?"
-TARGETS = {"warm_p50_ms": 30.0, "warm_p95_ms": 80.0, "cold_s": 5.0, "reingest_s": 3.0, "peak_mb": 1024.0}
+# Issue 16's: cold start 2 s (was 5), and 400 MB (was 1024), which it set for `opmodel ask`, held
+# here by the largest process measured, the ingest included.
+TARGETS = {"warm_p50_ms": 30.0, "warm_p95_ms": 80.0, "cold_s": 2.0, "reingest_s": 3.0, "peak_mb": 400.0}
 
 
 @dataclass
