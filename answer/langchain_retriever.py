@@ -76,7 +76,7 @@ class OpmodelRetriever(BaseRetriever):
 
         # Retrieval only: a configured OPMODEL_LLM is the caller's chain's business, not ours.
         settings = (settings or Settings()).model_copy(update={"llm": None})
-        return cls(assistant=make_assistant(open_index(settings), settings), **kwargs)
+        return cls(assistant=make_assistant(open_index(settings, create=False), settings), **kwargs)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         refuse_patient_data(query, *self.history)  # the chain may send what we return anywhere

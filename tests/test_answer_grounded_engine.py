@@ -40,7 +40,9 @@ def plain(corpus_index_dir):
 def grounded(index_dir, vendor, **overrides) -> GroundedAssistant:
     settings = Settings(index_dir=index_dir, llm="openai:fake-mini", llm_base_url=vendor.base_url,
                         llm_timeout=2.0, **overrides)
-    assistant = make_assistant(open_index(settings), settings)
+    # Opened as `ask` and the bot open it (never creating one): the same reader as ``plain``'s, so the
+    # core's answer, scores and all, can be compared exactly.
+    assistant = make_assistant(open_index(settings, create=False), settings)
     assert isinstance(assistant, GroundedAssistant)
     return assistant
 
