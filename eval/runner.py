@@ -151,7 +151,8 @@ def _baseline_class():
 
 
 def build_fresh_index(corpus_dir: Path, workdir: Path, embedder):
-    """Ingest the corpus into an embedded Chroma under ``workdir``, as `opmodel ingest` would."""
+    """Ingest the corpus into an embedded Chroma under ``workdir``, as `opmodel ingest` would, and
+    open it as `opmodel ask` does."""
     from ingest.pipeline import run_ingest
     from opmodel.index import open_index
 
@@ -162,7 +163,9 @@ def build_fresh_index(corpus_dir: Path, workdir: Path, embedder):
     if report.failed:
         names = "; ".join(f"{source}: {why}" for source, why in report.failed)
         raise EvalError(f"ingesting {corpus_dir} for the evaluation failed for {names}")
-    return index, settings, report.passages
+    # Answered through the reader `opmodel ask` and the bot use (the published version's copy),
+    # so the figures are of what users get, not of the writer's Chroma search.
+    return open_index(settings, embedder, create=False), settings, report.passages
 
 
 def ask_all(assistant, pairs: Sequence[Pair], corpus_texts: dict[str, str], progress: bool = False) -> list[Outcome]:
