@@ -30,5 +30,3 @@ def absent_acronyms(question: str, corpus) -> tuple[str, ...]:
 def absent_years(question_years, vocabulary) -> tuple[str, ...]:
     """Years the question names that no document mentions: outside every document's period."""
     return tuple(y for y in question_years if y not in vocabulary)
-
-
