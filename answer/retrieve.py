@@ -138,10 +138,15 @@ class Corpus:
         phrase = re.compile(r"(?<![a-z0-9])" + r"\W+".join(map(re.escape, _plain_words(name))) + r"(?![a-z0-9])")
         return any(phrase.search(self.passages[r].text.lower()) for r in self.bm25.having(words))
 
+    @cached_property
+    def _title_periods(self) -> frozenset[tuple[int, int]]:
+        """The periods the documents' titles name ("... Operating Model 2019-2021"), read once."""
+        return frozenset(period for title in {p.title for p in self.passages} for period in periods(title))
+
     def names_period(self, period: tuple[int, int]) -> bool:
         """Does any passage or document title name this period, however it is written ("2023/24",
         "2023-24", "2023-2024")? Only the passages holding its first year are read."""
-        if any(period in periods(title) for title in {p.title for p in self.passages}):
+        if period in self._title_periods:
             return True
         return any(period in periods(self.passages[r].text) for r in self.bm25.having([str(period[0])]))
 
