@@ -146,7 +146,8 @@ def test_a_long_table_over_pages_keeps_every_row_whole_under_its_column_names(tm
     ]
 
 
-def test_a_question_about_a_table_row_quotes_the_row(tmp_path):
+def table_assistant(tmp_path):
+    """The answering core over one indexed PDF of the table ROWS, its header rule on top."""
     from answer.engine import Assistant
 
     corpus = tmp_path / "corpus"
@@ -156,7 +157,11 @@ def test_a_question_about_a_table_row_quotes_the_row(tmp_path):
     index = open_index(settings, default_embedder())
     report = run_ingest(index, [], corpus)
     assert report.failed == [] and report.documents == 1
-    assistant = Assistant(index, settings)
+    return Assistant(index, settings)
+
+
+def test_a_question_about_a_table_row_quotes_the_row(tmp_path):
+    assistant = table_assistant(tmp_path)
     answer = assistant.ask("Who funds practice telephony?")
     assert not answer.abstained
     assert f"“{EXPECTED_ROWS[2]}” [1] (columns: {EXPECTED_ROWS[0]})" in answer.text
@@ -329,17 +334,10 @@ def test_a_row_reads_as_its_label_and_its_cells_under_their_column_names():
 
 
 def test_the_terminal_and_slack_show_a_cited_row_as_labelled_fields(tmp_path):
-    from answer.engine import Assistant
     from answer.render import render_answer
     from bot.blocks import render_answer as slack_answer, render_passages
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    typeset(corpus / "table.pdf", style=TOP)
-    settings = Settings(index_dir=tmp_path / "index")
-    index = open_index(settings, default_embedder())
-    run_ingest(index, [], corpus)
-    answer = Assistant(index, settings).ask("Who funds practice telephony?")
+    answer = table_assistant(tmp_path).ask("Who funds practice telephony?")
     assert f"“{EXPECTED_ROWS[2]}” [1]" in answer.text  # the answer itself quotes the row verbatim
     fields = ["Telephony", "Description: Practice telephony, including cloud telephony and call recording.",
               "Commissioner: Practice", "Funding: Practice"]
