@@ -64,8 +64,7 @@ class CopyReader:
         copy = self._copy(snap)
         if copy is None:
             return self.chroma().search(vector, k, snap)
-        by_id = {p.id: p for p in copy.passages}
-        return [(by_id[copy.ids[row]], score) for row, score in copy.nearest(vector, k)]
+        return [(copy.passage_of_row[row], score) for row, score in copy.nearest(vector, k)]
 
     def nearest_ids(self, vector: np.ndarray, k: int, snap: Optional[Snapshot] = None) -> list[tuple[str, float]]:
         snap = snap or self.snapshot()

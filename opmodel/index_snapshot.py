@@ -29,6 +29,7 @@ import sqlite3
 import threading
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -57,6 +58,12 @@ class Copy:
     passages: list[Passage]  # in document order, as Index.passages returns them
     ids: list[str]  # row of ``vectors`` -> passage id
     vectors: np.ndarray  # unit float32 rows
+
+    @cached_property
+    def passage_of_row(self) -> list[Passage]:
+        """Row of ``vectors`` -> its passage, built once per copy, not on every search."""
+        by_id = {p.id: p for p in self.passages}
+        return [by_id[i] for i in self.ids]
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Rows and cosine similarity of the ``k`` nearest, best first: every row is compared,
