@@ -152,7 +152,8 @@ class ScoredAssistant:
         dense = self._embed_quotes(texts) @ vector if pool else np.zeros(0)
         words = set(bm25.words(q.text))
         unknown = vocabulary.unknown_words(q.text, idf)
-        names = tuple(dict.fromkeys(vocabulary.unknown_names(q.text, idf) + vocabulary.absent_acronyms(q.text, corpus)))
+        strangers = vocabulary.unknown_names(q.text, idf)  # names neither the documents nor the lexicon know
+        names = tuple(dict.fromkeys(strangers + vocabulary.absent_acronyms(q.text, corpus)))
         years = [int(p.passage.published[:4]) for p in hits if (p.passage.published or "")[:4].isdigit()]
         ctx = features.Context(
             question=q, hits=hits, idf=idf, nearest=nearest,
@@ -165,7 +166,7 @@ class ScoredAssistant:
             name and all(t in idf for t in name) for name in names_of_subject) else ()
         absent = vocabulary.absent_years(q.years, idf) + vocabulary.absent_periods(q.periods, corpus)
         missing = tuple(dict.fromkeys(names + topic + absent))
-        unknowable = absent + vocabulary.unknown_names(q.text, idf)
+        unknowable = absent + strangers
         return Candidates(q, retrieval, pool, features.rows(ctx, pool, dense), ctx, missing, unknowable)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
