@@ -42,7 +42,7 @@ _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?-i:{MONTHS})\b|\b\d{{1,2}}[:.]\d\d\b|\b\d+\s*(?:days?|weeks?|months?|years?|hours?|minutes?)\b"
                    r"|\b(?:annual|annually|monthly|weekly|daily|every)\b", re.I)
 # Looking ahead: a future word, or a date the text counts towards ("from April 2026", "by 2027").
-_AHEAD = re.compile(r"\b(?:will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to)\b"
+_AHEAD = re.compile(r"\b(?:will|shall|expected|expects?|planned|planning|plans|due|shortly|forthcoming|upcoming|going to)\b"
                     rf"|\b(?:from|by|until|before)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:(?-i:{MONTHS})|(?:19|20)\d\d)\b", re.I)
 _DUTY = frozenset(bm25.words(
     "pay pays paid fund funds funded funding cost costs budget responsible responsibility responsibilities accountable "

@@ -49,7 +49,7 @@ _FIGURE = re.compile(rf"\d|£|\b(?i:million|billion|annual|annually|monthly|week
 # "When will the next edition be published?" asks about the future (ASKS_ABOUT_THE_FUTURE): "On 3
 # April 2014 NHS England published ..." is a date, but of the past. The lead quote must look ahead itself.
 _LOOKS_AHEAD = re.compile(
-    r"\b(will|shall|expected|expects?|planned|plans?|due|shortly|forthcoming|upcoming|going to)\b"
+    r"\b(will|shall|expected|expects?|planned|planning|plans|due|shortly|forthcoming|upcoming|going to)\b"
     rf"|\b(from|by|until|before)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?-i:{MONTHS}|(?:19|20)\d\d)\b",
     re.I,
 )

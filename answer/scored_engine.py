@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from answer import bm25, features, lexicon, spelling, vocabulary
+from answer import bm25, features, fit, lexicon, scope, spelling, vocabulary
 from answer import scored_compose as compose
 from answer.quotes import Quote, sentence_scores, units
 from answer.engine import CANDIDATES, EXAMPLE_QUESTIONS, NEAREST_WHEN_DECLINING, REPHRASE_TIP, _decline_text, validate_question
@@ -53,6 +53,10 @@ class Candidates:
     # Facts no weight can learn: a year or a period ("2023/24") no document names, a name (a place, an
     # organisation, a product) that neither the documents nor the domain lexicon know.
     unknowable: tuple[str, ...] = ()
+    # For the question checks (answer/scope.py): how close a follow-up's own words come to the
+    # documents, and the question in the documents' own words ("phones" as "telephony").
+    own_dense: Optional[float] = None
+    reworded_dense: Optional[float] = None
 
 
 class ScoredAssistant:
@@ -137,9 +141,12 @@ class ScoredAssistant:
         vector = self.retriever.embed(q.query)
         retrieval = self.retriever.search(q.query, k=max(CANDIDATES, self.settings.top_k), vector=vector, corpus=corpus)
         nearest = retrieval.best_dense
+        own_dense = self.retriever.nearest(q.text, retrieval.corpus) if q.follow_up else None
+        reworded_dense = None
         if not q.follow_up and (reworded := lexicon.in_the_documents_words(q.text, idf)):
             # Everyday words ("phones") may just not be the documents' ("telephony").
-            nearest = max(nearest, self.retriever.nearest(reworded, retrieval.corpus))
+            reworded_dense = self.retriever.nearest(reworded, retrieval.corpus)
+            nearest = max(nearest, reworded_dense)
         hits = retrieval.hits[:PASSAGES_READ]
         concepts = [(c, 1.0) for c in q.query.concepts] + [(c, CONTEXT_SHARE) for c in q.query.context]
         pool: list[Quote] = []
@@ -167,7 +174,8 @@ class ScoredAssistant:
         absent = vocabulary.absent_years(q.years, idf) + vocabulary.absent_periods(q.periods, corpus)
         missing = tuple(dict.fromkeys(names + topic + absent))
         unknowable = absent + strangers
-        return Candidates(q, retrieval, pool, features.rows(ctx, pool, dense), ctx, missing, unknowable)
+        return Candidates(q, retrieval, pool, features.rows(ctx, pool, dense), ctx, missing, unknowable,
+                          own_dense, reworded_dense)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
@@ -180,13 +188,25 @@ class ScoredAssistant:
         # the question names a document found; the quotes only follow it.
         catalogue = q.kind == "currency" and any(
             set(bm25.words(q.text)) & set(bm25.words(h.passage.title)) for h in hits[:self.settings.top_k])
-        if probs.size and (best >= self.scorer.threshold or catalogue) and not found.unknowable:
-            quotes = compose.pick(hits[:PASSAGES_READ], found.pool, probs, self.scorer.second_share, past=bool(q.years))
+        quotes = compose.pick(hits[:PASSAGES_READ], found.pool, probs, self.scorer.second_share,
+                              past=bool(q.years)) if probs.size else []
+        verdict = None
+        if not quotes or found.unknowable:
+            answers = False
+        elif catalogue:
+            answers = True
+        elif self.settings.decline == "threshold":
+            answers = best >= self.scorer.threshold
+        else:
+            verdict = scope.judge(q.text, found.retrieval, found.own_dense, found.reworded_dense)
+            texts = [c.text(hits[c.passage_rank].passage.text) for c in quotes]
+            answers = verdict.answerable and fit.quotes_answer(q.text, texts)
+        if answers:
             composed = compose.compose(q, hits, quotes, self.settings.top_k)
             answer = Answer(question=typed, text=composed.text, abstained=False, citations=composed.citations,
                             currency_notes=composed.notes, quotes=list(composed.quotes), confidence=best)
         else:
-            answer = self._decline(typed, q, found, best)
+            answer = self._decline(typed, q, found, best, verdict)
         if q.fixes:
             readings = "; ".join(f"“{t}” as “{word}”" for t, word in q.fixes)
             answer.text += f"\n\n(Read {readings}.)"
@@ -194,9 +214,10 @@ class ScoredAssistant:
         self._warm_up(found.retrieval.corpus)  # after the first answer, so a one-shot `ask` is not slowed
         return answer
 
-    def _decline(self, typed: str, q: Question, found: Candidates, best: float) -> Answer:
+    def _decline(self, typed: str, q: Question, found: Candidates, best: float, verdict=None) -> Answer:
         ctx = found.context
-        off_topic = ctx.nearest < OFF_TOPIC_DENSE or (ctx.unknown_share >= 0.5 and not found.missing)
+        off_topic = ctx.nearest < OFF_TOPIC_DENSE or (ctx.unknown_share >= 0.5 and not found.missing) or bool(
+            verdict and verdict.reason == "out_of_scope")
         reason = "out_of_scope" if off_topic else "weak_evidence"
         nearest = compose.citations(found.retrieval.hits, min(NEAREST_WHEN_DECLINING, self.settings.top_k))
         lineage = [] if off_topic else [s.note for s in lexicon.successions_in(q.text)]

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     top_k: int = Field(5, description="Passages cited at most.")
     answerer: Literal["rules", "scorer"] = Field(
         "rules", description="rules (default) or scorer: the fitted scorer of answer/scored_engine.py.")
+    decline: Literal["checks", "threshold"] = Field(
+        "checks", description="How the scorer answerer decides to decline: checks (default): the question checks of "
+        "answer/scope.py and answer/fit.py on its quotes, and the hard gates; threshold: the fitted probability "
+        "under the threshold in the weights file, and the hard gates.")
     weights: Optional[Path] = Field(
         None, description="The scorer's fitted weights (`opmodel tune --out`); default: answer/weights.json.")
     feedback_db: Optional[Path] = Field(None, description="Slack feedback, answer ids, de-duplication; default home/feedback.sqlite3.")
