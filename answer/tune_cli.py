@@ -16,7 +16,7 @@ EPILOG = """\
 examples:
   opmodel tune                      refit and write answer/weights.json
   opmodel tune --out /tmp/w.json    write somewhere else (OPMODEL_WEIGHTS=/tmp/w.json to try it)
-  opmodel tune --folds 0            skip the cross-validated figures (faster)
+  opmodel tune --folds 0            skip the cross-validated and by-corpus figures (faster)
 """
 
 
@@ -58,15 +58,17 @@ def handle(args) -> int:
     print(f"wrote {args.out}")
     for title, key in (("fitted on every dev question:", "dev"),
                        (f"{args.folds}-fold cross-validated (each question scored by a fit that never saw it):",
-                        f"dev_{args.folds}_fold")):
+                        f"dev_{args.folds}_fold"),
+                       ("by corpus (each corpus scored by a fit on the other corpora only):", "by_corpus")):
         if key not in report:
             continue
         print(title)
-        print(f"  {'set':<12} {'questions':>9} {'lead ok':>8} {'in cands':>8} {'false dec':>9} {'wrong':>6} {'oos dec':>8}")
+        print(f"  {'set':<12} {'questions':>9} {'ranked 1st':>10} {'in cands':>8} "
+              f"{'threshold: lead ok':>18} {'false dec':>9} {'wrong':>6} {'oos dec':>8}")
         for name, f in report[key].items():
             oos = "-" if f["out_of_scope_declined"] is None else f"{f['out_of_scope_declined']:.3f}"
-            print(f"  {name:<12} {f['questions']:>9} {f['lead_correct']:>8.3f} {f['answer_in_candidates']:>8.3f} "
-                  f"{f['false_declines']:>9.3f} {f['wrong_leads']:>6} {oos:>8}")
+            print(f"  {name:<12} {f['questions']:>9} {f['ranked_first']:>10.3f} {f['answer_in_candidates']:>8.3f} "
+                  f"{f['lead_correct']:>18.3f} {f['false_declines']:>9.3f} {f['wrong_leads']:>6} {oos:>8}")
     print("weights (standardised features), largest first:")
     for name, w in report["weights_by_size"].items():
         print(f"  {w:+7.3f}  {name}")

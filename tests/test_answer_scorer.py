@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -117,3 +119,23 @@ def test_cross_validated_figures_hold_on_a_learnable_problem():
 def test_cross_validation_needs_two_folds():
     with pytest.raises(ValueError, match="folds must be at least 2, got 1"):
         tune.cross_validate([], folds=1)
+
+
+def test_by_corpus_scores_each_corpus_by_a_fit_on_the_other_corpora_only(monkeypatch):
+    rng = np.random.default_rng(13)
+    examples = [replace(_example(i, i % 4 != 0, rng), set_name=f"corpus{i % 3}") for i in range(60)]
+    seen_by = {}
+    real_fitted = tune.fitted
+
+    def recording(train, version=""):
+        scorer = real_fitted(train, version)
+        seen_by[id(scorer)] = {e.set_name for e in train}
+        return scorer
+
+    monkeypatch.setattr(tune, "STEPS", 300)
+    monkeypatch.setattr(tune, "fitted", recording)
+    figures = tune.by_corpus(examples)
+    assert set(figures) == {"all", "corpus0", "corpus1", "corpus2"}
+    assert figures["all"]["questions"] == 60 and "ranked_first" in figures["all"]
+    assert all(len(names) == 2 for names in seen_by.values())
+    assert tune.by_corpus([e for e in examples if e.set_name == "corpus0"]) == {}
