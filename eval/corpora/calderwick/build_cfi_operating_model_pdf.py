@@ -400,6 +400,14 @@ CONTENT = [
             "repair of accidental damage."]),
     ("h1", "Appendix C. Glossary"),
     ("glossary", ""),
+    ("h1", "Appendix D. What has changed since the CCG framework"),
+    ("p", "Practices that worked under the GP IT Operating Framework 2018-2021 of the former NHS Calderwick "
+          "CCG and NHS Fenmouth and Marshland CCG will notice the differences below. The earlier figures are "
+          "given for comparison only and no longer apply."),
+    ("changes", "Table 3. Main changes from the 2018-2021 framework"),
+    ("p", "The framework also referred to national bodies and services by names that have since changed. "
+          "The NHS Commissioning Board is now NHS England; GPSoC has been replaced by the Digital Care "
+          "Services Catalogue; N3 by HSCN; and the IG Toolkit by the Data Security and Protection Toolkit."),
 ]
 
 RACI_HEAD = ["Activity", "Practice", "PCN", "ICB", "STS", "NHS England"]
@@ -427,6 +435,21 @@ PRIORITIES = [
     ["P3", "One user affected, with a workaround available", "4 working hours", "3 working days"],
     ["P4", "Service request, such as a new user account or a software request", "1 working day",
      "10 working days"],
+]
+
+CHANGES_HEAD = ["Subject", "2018-2021 framework", "This model"]
+CHANGES = [
+    ["Who delivers", "Fenmouth Health Informatics Partnership, hosted by an acute trust",
+     "ICB Primary Care Digital Team, with STS for field engineering"],
+    ["Computers", "One PC per 1,000 registered patients, at least six", "One per clinical room plus one per "
+     "1.5 WTE administrative staff"],
+    ["Refresh", "Every device every five years", "Desktops six years, laptops four years"],
+    ["Extra devices", "Half the cost of up to two a year", "Practice pays in full"],
+    ["Laptops", "Practice-funded, outside the allocation", "Within the count, at the practice's choice"],
+    ["Network", "10 Mbps at main surgeries", "200 Mbps standard HSCN connection"],
+    ["Fault categories", "Urgent, Standard, Request", "Priorities P1 to P4 (Table 2)"],
+    ["Data security", "Level 2 by 31 March", "DSPT published by 30 June"],
+    ["Practice allowance", "None", "Local Digital Fund, per registered patient"],
 ]
 
 GLOSSARY = [
@@ -518,6 +541,10 @@ def flowables() -> list:
         elif kind == "priorities":
             out.append(KeepTogether([Paragraph(body, st["caption"]),
                                      table(PRIORITY_HEAD, PRIORITIES, [18, 84, 34, 34], st, letters_from=99),
+                                     Spacer(1, 8)]))
+        elif kind == "changes":
+            out.append(KeepTogether([Paragraph(body, st["caption"]),
+                                     table(CHANGES_HEAD, CHANGES, [34, 68, 68], st, letters_from=99),
                                      Spacer(1, 8)]))
         elif kind == "glossary":
             out.append(table([], GLOSSARY, [26, 144], st, letters_from=99))
