@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     collection: str = Field("opmodel", description="Name prefix of the Chroma collections.")
     top_k: int = Field(5, description="Passages cited at most.")
     answerer: Literal["rules", "scorer"] = Field(
-        "rules", description="rules (default) or scorer: the fitted scorer of answer/scored_engine.py.")
+        "scorer", description="scorer (default): the fitted scorer of answer/scored_engine.py; rules: the "
+        "hand-written rules of answer/engine.py, kept for comparison until the scorer replaces them.")
     decline: Literal["checks", "threshold"] = Field(
         "checks", description="How the scorer answerer decides to decline: checks (default): the question checks of "
         "answer/scope.py and answer/fit.py on its quotes, and the hard gates; threshold: the fitted probability "

@@ -37,9 +37,10 @@ def corpus_index_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def assistant(corpus_index_dir):
+    """The rules answerer (OPMODEL_ANSWERER=rules), which the tests of its own modules ask."""
     from answer.engine import Assistant
 
-    return Assistant.from_settings(Settings(index_dir=corpus_index_dir))
+    return Assistant.from_settings(Settings(index_dir=corpus_index_dir, answerer="rules"))
 
 
 def copy_corpus(dest: Path) -> Path:

@@ -22,7 +22,7 @@ ANSWERERS = {"rules": Assistant, "scorer": ScoredAssistant}
 
 @pytest.fixture(scope="module", params=list(ANSWERERS), ids=lambda name: f"{name}-answerer")
 def assistant(request, corpus_index_dir):
-    return ANSWERERS[request.param].from_settings(Settings(index_dir=corpus_index_dir))
+    return ANSWERERS[request.param].from_settings(Settings(index_dir=corpus_index_dir, answerer=request.param))
 
 
 ANSWERABLE = [

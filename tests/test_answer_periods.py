@@ -37,7 +37,7 @@ def test_the_question_reader_keeps_the_periods_as_typed():
 @pytest.fixture(scope="module", params=["rules", "scorer"])
 def assistant(request, corpus_index_dir):
     kind = Assistant if request.param == "rules" else ScoredAssistant
-    return kind.from_settings(Settings(index_dir=corpus_index_dir))
+    return kind.from_settings(Settings(index_dir=corpus_index_dir, answerer=request.param))
 
 
 def test_a_period_no_document_names_is_declined_and_named(assistant):

@@ -95,7 +95,7 @@ def summary(answer) -> tuple:
 
 
 def test_ingest_in_one_process_answer_in_another_same_as_embedded(served, embedder, tmp_path):
-    from answer.engine import Assistant
+    from answer.engine import make_assistant
     from ingest.pipeline import run_ingest
 
     chroma_url, prefix, corpus = served
@@ -104,7 +104,7 @@ def test_ingest_in_one_process_answer_in_another_same_as_embedded(served, embedd
     embedded_settings = Settings(index_dir=tmp_path / "embedded", corpus_dir=corpus)
     embedded_index = open_index(embedded_settings, embedder)
     run_ingest(embedded_index, [corpus], corpus)
-    embedded = Assistant(embedded_index, embedded_settings)
+    embedded = make_assistant(embedded_index, embedded_settings)  # the answerer the settings name, as on the server
     for question in QUESTIONS:
         assert summary(on_server.ask(question)) == summary(embedded.ask(question)), question
 
