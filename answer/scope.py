@@ -76,10 +76,19 @@ def unknown_words(question: str, vocabulary) -> tuple[str, ...]:
     return tuple(w for w in words if not _known_stem(w, vocabulary))
 
 
+_SENTENCE_END = re.compile(r"(?:^|[.?!])\W*$")
+
+
+def capitalised_words(question: str) -> list[str]:
+    """Words written with a capital where a sentence does not start with them: what a name
+    looks like in a question ("Cerner"; not "Apart" in "... from a GP's car. Apart from BDH")."""
+    return [m.group() for m in _NAME.finditer(question)
+            if m.group()[0].isupper() and not _SENTENCE_END.search(question[:m.start()])]
+
+
 def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
-    """Capitalised words after the first, and acronyms, that the domain does not know."""
-    names = [t for i, t in enumerate(_NAME.findall(question)) if i > 0 and t[0].isupper()]
-    return tuple(t for t in names if not all(_known_stem(w, vocabulary) for w in bm25.words(t)))
+    """Capitalised words not starting a sentence, and acronyms, that the domain does not know."""
+    return tuple(t for t in capitalised_words(question) if not all(_known_stem(w, vocabulary) for w in bm25.words(t)))
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]+(?=s?\b)")

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from answer import bm25, lexicon
 # One vocabulary for both answerers: the words the rules' scope judge knows, read the same way.
-from answer.scope import _ACRONYM, _NAME, _known_stem as known_stem  # noqa: F401
+from answer.scope import _ACRONYM, _NAME, _known_stem as known_stem, capitalised_words  # noqa: F401
 from answer.scope import _as_typed as as_typed, absent_periods, known_word, unknown_words  # noqa: F401
 
 
 def unknown_names(question: str, vocabulary) -> tuple[str, ...]:
-    """Capitalised words after the first, and acronyms, that neither the documents nor the
-    lexicon know, as typed ("Cerner", "HSCN" in a corpus that never names it)."""
-    names = [t for i, t in enumerate(_NAME.findall(question)) if (i > 0 and t[0].isupper()) or _ACRONYM.fullmatch(t)]
+    """Capitalised words not starting a sentence, and acronyms, that neither the documents nor
+    the lexicon know, as typed ("Cerner", "HSCN" in a corpus that never names it)."""
+    acronyms = [t for t in _NAME.findall(question) if _ACRONYM.fullmatch(t)]
+    names = list(dict.fromkeys(capitalised_words(question) + acronyms))
     return tuple(dict.fromkeys(t for t in names if not all(known_stem(w, vocabulary) for w in bm25.words(t))))
 
 

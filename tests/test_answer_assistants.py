@@ -188,7 +188,24 @@ def test_a_question_naming_what_no_document_knows_is_declined_and_says_so(assist
     assert answer.text.startswith(f"These documents never mention “{missing[0]}”, so I can't quote an answer.")
 
 
+def test_a_capitalised_word_starting_a_later_sentence_is_not_a_name(assistant):
+    answer = assistant.ask("A laptop was stolen from a GP's car. Apart from the ICB, who else needs to be told?")
+    assert "Apart" not in answer.missing and "never mention “Apart”" not in answer.text
+
+
 # Pieces both answerers rely on, with no answerer of their own to run against.
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Does Cerner work with EMIS?", ["Cerner", "EMIS"]),
+    ("A laptop was stolen from a GP's car. Apart from BDH, who else?", ["GP", "BDH"]),
+    ("“Narnia” practices: who pays?", []),  # the first word, behind a quote mark
+    ("Who pays: Wrenmoor or Ashby?", ["Wrenmoor", "Ashby"]),
+])
+def test_names_are_capitalised_words_that_do_not_start_a_sentence(question, names):
+    from answer.scope import capitalised_words
+
+    assert capitalised_words(question) == names
 
 
 def test_question_at_the_limit_is_accepted_and_stripped():
