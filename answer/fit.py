@@ -22,7 +22,7 @@ from typing import Optional
 
 from answer import bm25
 from answer.query import build_query
-from answer.question import ASKS_ABOUT_THE_FUTURE, HOW_MANY
+from answer.question import ASKS_ABOUT_THE_FUTURE, HOW_MANY, HOW_MUCH_TIME
 from opmodel.dates import MONTHS, YEAR
 
 ASKS_FOR_A_FIGURE = re.compile(
@@ -65,7 +65,7 @@ def figure_needed(question: str) -> Optional[re.Pattern]:
         return _COUNT
     if not ASKS_FOR_A_FIGURE.search(question):
         return None
-    return _AMOUNT if ASKS_FOR_AN_AMOUNT.search(question) else _FIGURE
+    return _AMOUNT if ASKS_FOR_AN_AMOUNT.search(question) and not HOW_MUCH_TIME.search(question) else _FIGURE
 
 
 def figures_wanted(question: str) -> tuple[re.Pattern, ...]:

@@ -62,6 +62,8 @@ HOW_MANY = re.compile(
 # "What is the telephone number of the service desk?", "what percentage of ...": a figure, not an amount.
 _NUMBER_ASKED = re.compile(r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,4}?(?:number|percentage|figure|"
                            r"proportion|total)s?\b(?!\s+of\s+(?:ways|things|reasons))", re.I)
+# "How much notice/warning/time ...?" asks for a length of time, not a sum of money.
+HOW_MUCH_TIME = re.compile(r"\bhow much (?:advance |prior |lead )?(?:notice|warning|time|leave|downtime)\b", re.I)
 _AMOUNT = re.compile(
     r"\bhow much\b|\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,6}?"
     r"(?:cost|price|budget|amount|fee|charge|rate|salary|allocation|grant|value)s?\b"
@@ -140,13 +142,13 @@ def classify(text: str) -> tuple[str, Optional[str]]:
         return "count", found.group("subject")
     if _NUMBER_ASKED.search(text):
         return "count", None
-    if _AMOUNT.search(text):
+    if _AMOUNT.search(text) and not HOW_MUCH_TIME.search(text):
         return "amount", None
     if found := (_WHO_DOES.match(text) or _DOES_BODY.match(text)):
         return ("pays" if _PAY_VERB.search(text) else "who"), found.group("subject")
     if found := _COVERED.match(text):
         return "covered", found.group("subject")
-    if _DATE.search(text):
+    if _DATE.search(text) or HOW_MUCH_TIME.search(text):
         # No subject: "when did the 2014-16 model come out?" ends in a verb, and which words
         # name the event and which the happening is not for a pattern to say.
         return "date", None
