@@ -4,11 +4,11 @@ question (read once) -> retrieve (dense + BM25, fused) -> candidate quotes -> sc
 model, answer/weights.json from `opmodel tune`) -> answer with the best candidates, or decline and
 show the nearest passages.
 
-Whether to answer (OPMODEL_DECLINE): by default the question checks (answer/scope.py on the
-question and retrieval, answer/fit.py on the quotes the scorer picked) and the hard gates. The
-fitted threshold (`threshold`) declined 31% of answerable dev questions once a third corpus's
-hard out-of-scope questions were fitted on (session 8); the checks, measured on the corpus no
-weight has seen, declined fewer answerable questions and more out-of-scope ones (session 9).
+Whether to answer: the question checks (answer/scope.py on the question and what was retrieved,
+answer/fit.py on the quotes the scorer picked) and the hard gates. Not the scorer's probability
+under a fitted threshold: once a third corpus's hard out-of-scope questions were fitted on, the
+threshold that declined them all declined 31% of answerable dev questions (session 8), and fitted
+for that, the scorer ranked worse on corpora it had not seen (session 9, answer/tune.py).
 """
 
 from __future__ import annotations
@@ -200,8 +200,6 @@ class ScoredAssistant:
             answers = False
         elif catalogue:
             answers = True
-        elif self.settings.decline == "threshold":
-            answers = best >= self.scorer.threshold
         else:
             verdict = scope.judge(q.text, found.retrieval, found.own_dense, found.reworded_dense)
             texts = [c.text(hits[c.passage_rank].passage.text) for c in quotes]

@@ -1,8 +1,9 @@
 """The one fitted scorer: a logistic model over answer/features.py's rows.
 
-Its probability says how likely a candidate quote is to hold the answer. The best candidate
-leads; the answer is declined when even the best is under ``threshold``, chosen on the dev
-splits so that every out-of-scope question there is declined with the fewest false declines.
+Its probability says how likely a candidate quote is to hold the answer; the best candidate
+leads. ``threshold`` is what declining by that probability would take (the lowest that declines
+every out-of-scope dev question): `opmodel tune` reports its figures beside the ranking's, for
+comparison. The answerer does not decline by it (answer/scored_engine.py says why).
 Weights, feature scaling and the threshold are written by `opmodel tune` to a versioned file
 (answer/weights.json) with the report of the fit that made them.
 """
@@ -33,7 +34,7 @@ class Scorer:
     scale: np.ndarray
     weights: np.ndarray
     bias: float
-    threshold: float  # decline when the best candidate's probability is under this
+    threshold: float  # declining by probability would decline under this (reported, not used to answer)
     second_share: float  # a second quote needs at least this share of the lead's probability
     version: str = ""
 

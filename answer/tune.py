@@ -5,13 +5,14 @@ Every dev pair of every evaluation set is asked through the same path `ask` take
 evidence quotes (the `lead_correct` criterion). One linear model is fitted to two objectives
 at once: a softmax loss over each answerable question's candidates (so the right one ranks
 first), and a small logistic loss on every candidate (so its probability reads as one).
-The decline threshold (used only with OPMODEL_DECLINE=threshold) is then the lowest that declines
-every out-of-scope dev question the hard gates (answer/engine.py) leave to it.
+The probability threshold is then the lowest that declines every out-of-scope dev question the
+hard gates leave to it; it is reported for comparison, and the answerer declines by its question
+checks instead (answer/scored_engine.py).
 
 The mix is chosen by leaving one corpus out (`by_corpus` in the report): a fit on the other
 corpora ranks the held-out one's candidates, which is what a user's new documents are. Session 9
 measured it (shipped, Wrenmoor and Tarnbridge dev, right candidate ranked first, mean of the three
-held-out corpora): today's mix 0.61; the session 8 mix (L2 0.005, listwise 0.5, out-of-scope
+held-out corpora, each fitted on the other two): today's mix 0.61; the session 8 mix (L2 0.005, listwise 0.5, out-of-scope
 weight 128, made for the threshold) 0.58. Weighting out-of-scope questions heavily bought a
 threshold that, with a third corpus, declined 31% of answerable questions, at the cost of ranking.
 Test splits are never read.

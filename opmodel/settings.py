@@ -48,10 +48,6 @@ class Settings(BaseSettings):
     answerer: Literal["rules", "scorer"] = Field(
         "scorer", description="scorer (default): the fitted scorer of answer/scored_engine.py; rules: the "
         "hand-written rules of answer/engine.py, kept for comparison until the scorer replaces them.")
-    decline: Literal["checks", "threshold"] = Field(
-        "checks", description="How the scorer answerer decides to decline: checks (default): the question checks of "
-        "answer/scope.py and answer/fit.py on its quotes, and the hard gates; threshold: the fitted probability "
-        "under the threshold in the weights file, and the hard gates.")
     weights: Optional[Path] = Field(
         None, description="The scorer's fitted weights (`opmodel tune --out`); default: answer/weights.json.")
     feedback_db: Optional[Path] = Field(None, description="Slack feedback, answer ids, de-duplication; default home/feedback.sqlite3.")

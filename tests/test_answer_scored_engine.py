@@ -56,6 +56,6 @@ def test_decline_texts_say_what_is_missing_or_that_the_documents_are_unclear_and
 
 def test_every_answer_says_how_sure_the_scorer_is(assistant):
     answered = assistant.ask("Who issues NHS smartcards?")
-    declined = assistant.ask("what dose of amoxicillin should a child with tonsillitis get?")  # no hard gate: the scorer declines
-    assert answered.confidence >= assistant.scorer.threshold > declined.confidence >= 0.0
+    declined = assistant.ask("what dose of amoxicillin should a child with tonsillitis get?")  # no hard gate: the checks decline
+    assert answered.confidence > declined.confidence >= 0.0
 
