@@ -8,7 +8,10 @@ matter, and these checks say what it must hold, from the question's own words:
 * the thing asked about, for "who pays for X?" and "does the ICB pay for X?" (and, when the
   lead is chosen, for "is X covered?"); what is dated, for "when did X end?"; advice, for
   "which system is best?";
-* for the future ("when will..."), a sentence that looks ahead.
+* for the future ("when will..."), a sentence that looks ahead;
+* for a financial year ("the 2027/28 bids"), a lead that does not name only other ones
+  ("Bids for 2026/27 grants ...": another year's rule). Not for a span like "2021-23", which
+  mostly names an edition the question starts from ("the edition before the 2021-23 one").
 
 The engine declines when the lead quote fails them (``quotes_answer``); the composer uses the
 same reading of the question to choose its lead (``names_the_subject``, ``answers_who``).
@@ -23,7 +26,7 @@ from typing import Optional
 from answer import bm25
 from answer.query import build_query
 from answer.question import ASKS_ABOUT_THE_FUTURE, HOW_MANY, HOW_MUCH_TIME
-from opmodel.dates import MONTHS, YEAR
+from opmodel.dates import MONTHS, YEAR, periods
 
 ASKS_FOR_A_FIGURE = re.compile(
     r"\bhow (much|many|long|often|fast|quickly)\b|\bwhen (is|are|was|were|will|must|should|do|does|did)\b"
@@ -53,6 +56,14 @@ _LOOKS_AHEAD = re.compile(
     rf"|\b(from|by|until|before)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?-i:{MONTHS}|(?:19|20)\d\d)\b",
     re.I,
 )
+
+
+def names_only_other_years(asked: dict, lead: str) -> bool:
+    """``asked``: the periods the question names, (first year, last year) -> as typed. Does it
+    ask about a financial year ("2027/28") while the lead names only other ones?"""
+    years = {span for span, typed in asked.items() if "/" in typed}
+    named = {span for span, typed in periods(lead).items() if "/" in typed}
+    return bool(years) and bool(named) and not named & years
 
 
 def names_a_year(question: str) -> bool:

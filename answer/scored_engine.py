@@ -203,7 +203,8 @@ class ScoredAssistant:
         else:
             verdict = scope.judge(q.text, found.retrieval, found.own_dense, found.reworded_dense)
             texts = [c.text(hits[c.passage_rank].passage.text) for c in quotes]
-            answers = verdict.answerable and fit.quotes_answer(q.text, texts)
+            answers = (verdict.answerable and fit.quotes_answer(q.text, texts)
+                       and not fit.names_only_other_years(dict(q.periods), texts[0]))
         if answers:
             composed = compose.compose(q, hits, quotes, self.settings.top_k)
             answer = Answer(question=typed, text=composed.text, abstained=False, citations=composed.citations,

@@ -59,3 +59,17 @@ def test_every_answer_says_how_sure_the_scorer_is(assistant):
     declined = assistant.ask("what dose of amoxicillin should a child with tonsillitis get?")  # no hard gate: the checks decline
     assert answered.confidence > declined.confidence >= 0.0
 
+
+
+@pytest.mark.parametrize("question, lead, other", [
+    ("What is the deadline for 2027/28 grant bids?", "Bids for 2026/27 grants must arrive by 30 April 2026.", True),
+    ("What is the deadline for 2027/28 grant bids?", "Bids for 2027/28 grants must arrive by 30 April 2027.", False),
+    ("What is the deadline for 2027/28 grant bids?", "Bids must arrive by 30 April each year.", False),  # names none
+    # a span mostly names an edition the question starts from, not the period it asks about
+    ("What did the edition before the 2021-23 model learn from?", "The 2019-21 edition drew on WannaCry.", False),
+])
+def test_a_lead_naming_only_another_financial_year_does_not_answer(question, lead, other):
+    from answer.fit import names_only_other_years
+    from answer.question import read
+
+    assert names_only_other_years(dict(read(question).periods), lead) is other
