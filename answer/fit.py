@@ -36,7 +36,7 @@ ASKS_FOR_A_FIGURE = re.compile(
     r"deadline|percentage|number|figure|rate|fee|charge|salary|hour)s?\b"
     r"(?=\s*(?:[?.!,;]|$|\b(?:for|of|in|to|that|which|when|on|at|per|this|next|each|is|are|was|were|do|does|did|will"
     r"|would|should|must|can|could|has|have|had|may|might)\b))"
-    r"|\bwhat (?:do|does|did) [\w'’ -]{1,40}? (?:spend|spent)\b",  # "what does the ICB spend on GP IT?"
+    r"|\bwhat (?:do|does|did|will|would) [\w'’ -]{1,40}? (?:spend|spent|cost)\b",  # "what does the ICB spend on GP IT?", "what does a cartridge cost?"
     re.I,
 )
 ASKS_FOR_A_COUNT = re.compile(r"\bhow many\b", re.I)

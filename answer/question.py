@@ -67,7 +67,7 @@ HOW_MUCH_TIME = re.compile(r"\bhow much (?:advance |prior |lead )?(?:notice|warn
 _AMOUNT = re.compile(
     r"\bhow much\b|\bwhat(?:'s| is| are| was| were)? (?:the |a |an )?(?:[\w-]+ ){0,6}?"
     r"(?:cost|price|budget|amount|fee|charge|rate|salary|allocation|grant|value)s?\b"
-    r"|\bwhat (?:do|does|did) [\w'’ -]{1,40}? (?:spend|spent|get|receive)\b", re.I)
+    r"|\bwhat (?:do|does|did|will|would) [\w'’ -]{1,40}? (?:spend|spent|get|receive|cost)\b", re.I)
 # "When did ...?", "... and when?": asked when; not "is there help when we buy one?".
 _DATE = re.compile(
     r"^\W*(?:and |so |but )?when\b|\bwhen (?:did|does|do|will|would|was|were|is|are|must|should|can|could|has|have)\b"

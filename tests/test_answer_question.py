@@ -18,6 +18,7 @@ from answer.question import KINDS, classify, head_word, read
     ("Is telephony included in GP IT funding?", "covered", "telephony"),
     ("Are smartcards covered by the ICB?", "covered", "smartcards"),
     ("How much is the GP IT revenue budget?", "amount", None),
+    ("What does a replacement toner cartridge cost?", "amount", None),
     ("How much notice do we have to give before changing clinical system?", "date", None),  # a length of time
     ("How much warning will we get before planned work?", "date", None),
     ("What is the budget for practice IT in 2026/27?", "amount", None),
