@@ -193,6 +193,7 @@ BROADER: dict[str, tuple[str, ...]] = {
 CASE_SENSITIVE = {"ra", "ig", "ip", "des", "ods", "ics", "sha", "pms", "dpa", "api", "hr"}
 
 
+@lru_cache(maxsize=None)  # compiled when first needed: compiling all of them would cost every start ~0.3 s
 def _phrase_pattern(phrase: str) -> re.Pattern:
     """Whole words, with an optional plural s ("CCGs"); capitals only for ambiguous acronyms."""
     plural = "s?" if len(phrase) > 2 and not phrase.endswith("s") else ""
@@ -217,7 +218,6 @@ _PHRASES = sorted(
     key=len,
     reverse=True,
 )
-_PATTERNS = [(p, _phrase_pattern(p)) for p in _PHRASES]
 _EXPANSION_TO_ACRONYM = {e: a for a, exps in ACRONYMS.items() for e in exps}
 
 
@@ -230,10 +230,12 @@ def normalise(text: str) -> str:
 def find_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """(phrase, start, end) of the lexicon's phrases in normalise(text), longest first, no overlaps."""
     plain = normalise(text)
+    lower = plain.lower()
     taken = [False] * len(plain)
     found = []
-    for phrase, pattern in _PATTERNS:
-        for m in pattern.finditer(plain):
+    # Only a phrase whose letters are in the text can match: the rest are never compiled or run.
+    for phrase in (p for p in _PHRASES if p.lower() in lower):
+        for m in _phrase_pattern(phrase).finditer(plain):
             if not any(taken[m.start() : m.end()]):
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                 found.append((phrase, m.start(), m.end()))
