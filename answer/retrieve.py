@@ -298,7 +298,10 @@ class Retriever:
 
     def nearest(self, text: str, corpus: Corpus) -> float:
         """Cosine similarity of ``text`` alone to its nearest passage in ``corpus``'s version."""
-        found = self.index.nearest_ids(self.index.embedder.embed([text])[0], 1, corpus.snapshot)
+        return self.nearest_to(self.index.embedder.embed([text])[0], corpus)
+
+    def nearest_to(self, vector: np.ndarray, corpus: Corpus) -> float:
+        found = self.index.nearest_ids(vector, 1, corpus.snapshot)
         return found[0][1] if found else 0.0
 
     def embed(self, query: Query) -> np.ndarray:

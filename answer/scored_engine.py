@@ -75,6 +75,7 @@ class ScoredAssistant:
         self._warmed: set[str] = set()
         self._stop = threading.Event()
         self._warmers: list[threading.Thread] = []
+        self._asked = 0
         atexit.register(self.close)
 
     def close(self) -> None:
@@ -103,8 +104,8 @@ class ScoredAssistant:
 
     def warm_up(self, wait: bool = False) -> None:
         """Embed the corpus's quotable units (in the background unless ``wait``), so a question
-        only embeds what is new to it. `ask` starts this after its first answer; a long-running
-        caller that wants every question warm from the start waits for it once."""
+        only embeds what is new to it. `ask` starts this after its second answer; a long-running
+        caller (the bot) starts it as it starts, so its first users find it warm."""
         self._warm_up(self.retriever.corpus())
         if wait:
             for thread in list(self._warmers):
@@ -143,14 +144,17 @@ class ScoredAssistant:
             return corpus.speller.correct(text, known) if spelling.may_hold_typos(text, known) else (text, ())
 
         q = read(question, history, correct)
-        vector = self.retriever.embed(q.query)
-        retrieval = self.retriever.search(q.query, k=max(CANDIDATES, self.settings.top_k), vector=vector, corpus=corpus)
+        # Besides the query: a follow-up's own words, and the question in the documents' words
+        # (everyday "phones" may just not be their "telephony"), for how close each comes. One
+        # call to the model: it reads its weights once per call, so three texts cost about one.
+        reworded = None if q.follow_up else lexicon.in_the_documents_words(q.text, idf)
+        other = q.text if q.follow_up else reworded
+        vectors = self.index.embedder.embed([q.query.dense_text, other] if other else [q.query.dense_text])
+        retrieval = self.retriever.search(q.query, k=max(CANDIDATES, self.settings.top_k), vector=vectors[0], corpus=corpus)
         nearest = retrieval.best_dense
-        own_dense = self.retriever.nearest(q.text, retrieval.corpus) if q.follow_up else None
-        reworded_dense = None
-        if not q.follow_up and (reworded := lexicon.in_the_documents_words(q.text, idf)):
-            # Everyday words ("phones") may just not be the documents' ("telephony").
-            reworded_dense = self.retriever.nearest(reworded, retrieval.corpus)
+        own_dense = self.retriever.nearest_to(vectors[1], retrieval.corpus) if q.follow_up else None
+        reworded_dense = self.retriever.nearest_to(vectors[1], retrieval.corpus) if reworded else None
+        if reworded_dense is not None:
             nearest = max(nearest, reworded_dense)
         hits = retrieval.hits[:PASSAGES_READ]
         concepts = [(c, 1.0) for c in q.query.concepts] + [(c, CONTEXT_SHARE) for c in q.query.context]
@@ -161,7 +165,7 @@ class ScoredAssistant:
             scores = [sentence_scores(concepts, idf, text[a:b]) for a, b in spans]
             pool += units(text, spans, scores, rank, definition=bool(hit.passage.defined_term), standalone=True)
         texts = [c.text(hits[c.passage_rank].passage.text) for c in pool]
-        dense = self._embed_quotes(texts) @ vector if pool else np.zeros(0)
+        dense = self._embed_quotes(texts) @ vectors[0] if pool else np.zeros(0)
         words = set(bm25.words(q.text))
         unknown = vocabulary.unknown_words(q.text, idf)
         strangers = vocabulary.unknown_names(q.text, idf)  # names neither the documents nor the lexicon know
@@ -215,7 +219,9 @@ class ScoredAssistant:
             readings = "; ".join(f"“{t}” as “{word}”" for t, word in q.fixes)
             answer.text += f"\n\n(Read {readings}.)"
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
-        self._warm_up(found.retrieval.corpus)  # after the first answer, so a one-shot `ask` is not slowed
+        self._asked += 1
+        if self._asked > 1:  # a process asking again is a long-running one; a one-shot `ask` never waits for this
+            self._warm_up(found.retrieval.corpus)
         return answer
 
     def _decline(self, typed: str, q: Question, found: Candidates, best: float, verdict=None) -> Answer:
