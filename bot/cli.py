@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     # One question now: a missing index stops the bot here with a clear line, and the first
     # user does not wait for the model to load.
     assistant.ask(EXAMPLE_QUESTIONS[0])
+    if warm_up := getattr(assistant, "warm_up", None):  # the scorer's quote vectors, in the background
+        warm_up()
     where = settings.slack_api_url or "slack.com"
     try:
         app, parts = build_bot(assistant, settings)
