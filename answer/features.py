@@ -169,6 +169,7 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
     coverages = [_coverage(c, weights, titled[ctx.hits[c.passage_rank].passage.source]) for c in pool]
     rarest = int(np.argmax(weights)) if weights and max(weights) > 0 else None
     best_cov = max(coverages, default=0.0)
+    kinds = {f"kind_is_{kind}": float(q.kind == kind) for kind in KINDS}
     out = np.zeros((len(pool), len(FEATURES)), dtype=np.float64)
     for r, (quote, dense, cov) in enumerate(zip(pool, quote_dense, coverages)):
         hit = ctx.hits[quote.passage_rank]
@@ -216,7 +217,7 @@ def rows(ctx: Context, pool: list[Quote], quote_dense: np.ndarray) -> np.ndarray
                                         and set(bm25.words(p.defined_term)) <= question_words),
             "question_unknown_names": ctx.unknown_names,
             "subject_unknown": float(subject_unknown),
-            **{f"kind_is_{kind}": float(q.kind == kind) for kind in KINDS},
+            **kinds,
         }
         out[r] = [values[name] for name in FEATURES]
     return out
