@@ -92,7 +92,7 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Optional[Settings] = None):
-        """The answerer the settings name (OPMODEL_ANSWERER): the fitted scorer, or these rules."""
+        """The answerer the settings name (OPMODEL_ANSWERER): these rules, or the fitted scorer."""
         settings = settings or Settings()
         return make_assistant(open_index(settings, create=False), settings)
 
@@ -150,7 +150,7 @@ class Assistant:
 
 
 def make_assistant(index: Index, settings: Settings):
-    """``ScoredAssistant`` (the fitted scorer, the default) or ``Assistant`` (OPMODEL_ANSWERER=rules),
+    """``Assistant`` (the rules, the default) or ``ScoredAssistant`` (OPMODEL_ANSWERER=scorer),
     with a verified model summary on top when OPMODEL_LLM names a model."""
     if settings.answerer == "scorer":
         from answer.scored_engine import ScoredAssistant

@@ -1,4 +1,4 @@
-"""The fitted-scorer answerer, the default (OPMODEL_ANSWERER=scorer):
+"""The fitted-scorer answerer (OPMODEL_ANSWERER=scorer), called like the default one:
 
 question (read once) -> retrieve (dense + BM25, fused) -> candidate quotes -> score (one fitted
 model, answer/weights.json from `opmodel tune`) -> answer with the best candidates, or decline and

@@ -46,8 +46,8 @@ class Settings(BaseSettings):
     collection: str = Field("opmodel", description="Name prefix of the Chroma collections.")
     top_k: int = Field(5, description="Passages cited at most.")
     answerer: Literal["rules", "scorer"] = Field(
-        "scorer", description="scorer (default): the fitted scorer of answer/scored_engine.py; rules: the "
-        "hand-written rules of answer/engine.py, kept for comparison until the scorer replaces them.")
+        "rules", description="rules (default): the hand-written rules of answer/engine.py; scorer: the fitted "
+        "scorer of answer/scored_engine.py, which leads better but missed one held-back decline floor (session 9).")
     weights: Optional[Path] = Field(
         None, description="The scorer's fitted weights (`opmodel tune --out`); default: answer/weights.json.")
     feedback_db: Optional[Path] = Field(None, description="Slack feedback, answer ids, de-duplication; default home/feedback.sqlite3.")

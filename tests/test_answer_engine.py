@@ -1,4 +1,4 @@
-"""The rules answerer only (answer.engine.Assistant, OPMODEL_ANSWERER=rules): what its rules quote, decline
+"""The rules answerer only (answer.engine.Assistant, the default): what its rules quote, decline
 and judge, end to end on the real corpus and rule by rule. What both answerers must do alike is in
 test_answer_assistants.py, run against each."""
 

@@ -1,4 +1,4 @@
-"""The fitted-scorer answerer only (answer.scored_engine.ScoredAssistant, the default):
+"""The fitted-scorer answerer only (answer.scored_engine.ScoredAssistant, OPMODEL_ANSWERER=scorer):
 what its kinds ask of a quote, its decline texts and its confidence. What both answerers must do
 alike is in test_answer_assistants.py, run against each."""
 
