@@ -11,6 +11,8 @@ from opmodel.errors import ConfigError
 EPILOG = """\
 examples:
   opmodel bench core                       cold start, warm latency, ingest, re-ingest, memory
+  OPMODEL_ANSWERER=scorer opmodel bench core --out -
+                                           the same for the fitted-scorer answerer (not kept in BENCHMARKS.md)
   opmodel bench embed                      numpy MiniLM against sentence-transformers (needs [bench])
   opmodel bench scale --sizes 1,10         quick look at growth (a few minutes)
   opmodel bench scale                      1x, 10x, 100x, 1000x, embedded and server (about an hour:

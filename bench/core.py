@@ -44,8 +44,12 @@ def opmodel_command() -> list[str]:
     return [str(beside)] if beside.exists() else [sys.executable, "-m", "opmodel"]
 
 
+# Settings that choose what is measured pass through; every other OPMODEL_ one is the user's own.
+MEASURED_SETTINGS = ("OPMODEL_ANSWERER", "OPMODEL_WEIGHTS")
+
+
 def environment(index_dir: Path, corpus: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPMODEL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPMODEL_") or k in MEASURED_SETTINGS}
     env.update(
         OPMODEL_HOME=str(index_dir.parent),  # nothing of a benchmark lands in the user's data folder
         OPMODEL_INDEX=str(index_dir),

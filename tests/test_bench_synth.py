@@ -50,3 +50,13 @@ def test_sections_of_benchmarks_file_are_replaced_independently(tmp_path):
 def test_tables_align_and_format_numbers():
     out = table(("a", "bb"), [(1.234, None), (1234.5, "x")]).splitlines()
     assert out[0] == "| a     | bb |" and out[2] == "| 1.23  | –  |" and out[3] == "| 1,234 | x  |"
+
+
+def test_a_benchmark_measures_the_answerer_asked_for_and_none_of_the_users_other_settings(tmp_path, monkeypatch):
+    from bench.core import environment
+
+    monkeypatch.setenv("OPMODEL_ANSWERER", "scorer")
+    monkeypatch.setenv("OPMODEL_INDEX", "/somewhere/the/users/index")
+    env = environment(tmp_path / "index", tmp_path / "corpus")
+    assert env["OPMODEL_ANSWERER"] == "scorer"
+    assert env["OPMODEL_INDEX"] == str(tmp_path / "index")
