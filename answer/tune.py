@@ -12,8 +12,8 @@ checks instead (answer/scored_engine.py).
 The mix is chosen by leaving one corpus out (`by_corpus` in the report): a fit on the other
 corpora ranks the held-out one's candidates, which is what a user's new documents are. Session 9
 measured it (shipped, Wrenmoor and Tarnbridge dev, right candidate ranked first, mean of the three
-held-out corpora, each fitted on the other two): today's mix 0.61; the session 8 mix (L2 0.005, listwise 0.5, out-of-scope
-weight 128, made for the threshold) 0.58. Weighting out-of-scope questions heavily bought a
+held-out corpora, each fitted on the other two): today's mix 0.61; the session 8 mix (L2 0.005,
+listwise 0.5, out-of-scope weight 128, made for the threshold) 0.58. Weighting out-of-scope questions heavily bought a
 threshold that, with a third corpus, declined 31% of answerable questions, at the cost of ranking.
 Test splits are never read.
 """
@@ -178,10 +178,11 @@ def _figures_by_set(scored: list[tuple[Scorer, Example]]) -> dict:
         lead_ok = declined_ok = answered_wrong = false_declines = ranked_first = 0
         for scorer, e in answerable:
             p = scorer.probabilities(e.rows)
-            ranked_first += bool(p.size) and bool(e.labels[int(np.argmax(p))])
+            first_right = bool(p.size) and bool(e.labels[int(np.argmax(p))])
+            ranked_first += first_right
             if e.gated or not p.size or p.max() < scorer.threshold:
                 false_declines += 1
-            elif e.labels[int(np.argmax(p))]:
+            elif first_right:
                 lead_ok += 1
             else:
                 answered_wrong += 1
