@@ -4,7 +4,6 @@ out-of-scope question, and a weights file that does not match the features is a 
 from __future__ import annotations
 
 import json
-
 from dataclasses import replace
 
 import numpy as np
@@ -85,19 +84,25 @@ def test_the_shipped_weights_match_the_features():
     assert scorer.features == FEATURES and 0.0 < scorer.threshold < 1.0
 
 
-def test_cross_validation_scores_each_question_once_by_a_fit_that_never_saw_it(monkeypatch):
-    rng = np.random.default_rng(11)
-    examples = [_example(i, i % 4 != 0, rng) for i in range(60)]
+def _record_fits(monkeypatch, key) -> dict:
+    """Quick fits (300 steps) that record, per scorer made, ``key`` of each example it was fitted on."""
     seen_by = {}
     real_fitted = tune.fitted
 
     def recording(train, version=""):
         scorer = real_fitted(train, version)
-        seen_by[id(scorer)] = {e.pair_id for e in train}
+        seen_by[id(scorer)] = {key(e) for e in train}
         return scorer
 
     monkeypatch.setattr(tune, "STEPS", 300)
     monkeypatch.setattr(tune, "fitted", recording)
+    return seen_by
+
+
+def test_cross_validation_scores_each_question_once_by_a_fit_that_never_saw_it(monkeypatch):
+    rng = np.random.default_rng(11)
+    examples = [_example(i, i % 4 != 0, rng) for i in range(60)]
+    seen_by = _record_fits(monkeypatch, lambda e: e.pair_id)
     scored = []
     monkeypatch.setattr(tune, "_figures_by_set", lambda held: scored.extend(held) or {})
     tune.cross_validate(examples, folds=3)
@@ -124,16 +129,7 @@ def test_cross_validation_needs_two_folds():
 def test_by_corpus_scores_each_corpus_by_a_fit_on_the_other_corpora_only(monkeypatch):
     rng = np.random.default_rng(13)
     examples = [replace(_example(i, i % 4 != 0, rng), set_name=f"corpus{i % 3}") for i in range(60)]
-    seen_by = {}
-    real_fitted = tune.fitted
-
-    def recording(train, version=""):
-        scorer = real_fitted(train, version)
-        seen_by[id(scorer)] = {e.set_name for e in train}
-        return scorer
-
-    monkeypatch.setattr(tune, "STEPS", 300)
-    monkeypatch.setattr(tune, "fitted", recording)
+    seen_by = _record_fits(monkeypatch, lambda e: e.set_name)
     figures = tune.by_corpus(examples)
     assert set(figures) == {"all", "corpus0", "corpus1", "corpus2"}
     assert figures["all"]["questions"] == 60 and "ranked_first" in figures["all"]
