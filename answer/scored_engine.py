@@ -152,8 +152,8 @@ class ScoredAssistant:
         vectors = self.index.embedder.embed([q.query.dense_text, other] if other else [q.query.dense_text])
         retrieval = self.retriever.search(q.query, k=max(CANDIDATES, self.settings.top_k), vector=vectors[0], corpus=corpus)
         nearest = retrieval.best_dense
-        own_dense = self.retriever.nearest_to(vectors[1], retrieval.corpus) if q.follow_up else None
-        reworded_dense = self.retriever.nearest_to(vectors[1], retrieval.corpus) if reworded else None
+        second = self.retriever.nearest_to(vectors[1], retrieval.corpus) if other else None
+        own_dense, reworded_dense = (second, None) if q.follow_up else (None, second)
         if reworded_dense is not None:
             nearest = max(nearest, reworded_dense)
         hits = retrieval.hits[:PASSAGES_READ]
